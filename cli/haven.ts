@@ -1,0 +1,105 @@
+// haven <command> [options]. Every long-running command stops cleanly on
+// SIGINT/SIGTERM, releasing everything it started.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../common/config.ts';
+import { createLogger } from '../common/log.ts';
+import { deviceCost, hashPassword, staffCost } from '../common/passwords.ts';
+import { EdgeAgent } from '../edge/agent.ts';
+import { EdgeConfig } from '../edge/config.ts';
+import { HubConfig } from '../hub/config.ts';
+import { Hub } from '../hub/server.ts';
+
+const usage = `usage: haven <command> [options]
+
+commands:
+  hub --config <file>        run the police-room hub
+  edge --config <file>       run an edge agent
+  hash-password [--device]   read a password on stdin, print its hash for a config file
+`;
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+function runUntilSignal(service: Stoppable, log: ReturnType<typeof createLogger>): void {
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { config: { type: 'string' }, device: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+
+  switch (command) {
+    case 'hub': {
+      if (!values.config) throw new UsageError('haven hub needs --config <file>');
+      const config = loadConfig(HubConfig, values.config);
+      const log = createLogger('hub');
+      const hub = new Hub(config, log);
+      await hub.start();
+      runUntilSignal(hub, log);
+      return -1;
+    }
+    case 'edge': {
+      if (!values.config) throw new UsageError('haven edge needs --config <file>');
+      const config = loadConfig(EdgeConfig, values.config);
+      const log = createLogger('edge').child({ edge: config.edgeId });
+      const agent = new EdgeAgent(config, log);
+      await agent.start();
+      runUntilSignal(agent, log);
+      return -1;
+    }
+    case 'hash-password': {
+      const password = await readStdin();
+      if (password.length < 8) throw new UsageError('a password needs at least 8 characters');
+      process.stdout.write(`${hashPassword(password, values.device ? deviceCost : staffCost)}\n`);
+      return 0;
+    }
+    default:
+      process.stderr.write(usage);
+      return command === undefined || command === 'help' ? 0 : 2;
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`haven: ${error.message}\n`);
+      process.exit(78);
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`haven: ${error.message}\n${usage}`);
+      process.exit(2);
+    }
+    process.stderr.write(`haven: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

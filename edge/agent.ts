@@ -1,0 +1,94 @@
+// `haven edge`: one agent per gate house or home cluster. It owns the device
+// broker, the rules, the durable outbox and the links to its hub.
+import { join } from 'node:path';
+import type { Logger } from '../common/log.ts';
+import { BandIngest } from './bands/ingest.ts';
+import { DeviceBroker } from './broker/broker.ts';
+import type { EdgeConfig } from './config.ts';
+import { DeviceRegistry } from './devices/registry.ts';
+import { DeviceMessageRouter } from './devices/router.ts';
+import { EdgeCounters } from './metrics.ts';
+import { Outbox } from './outbox/outbox.ts';
+import { BandAlarmRules } from './rules/band-alarms.ts';
+import { StandingConditions } from './rules/conditions.ts';
+import { openEdgeDatabase, type EdgeDatabase } from './store/database.ts';
+import { CommandChannel } from './uplink/commands.ts';
+import { UplinkSender } from './uplink/sender.ts';
+
+export class EdgeAgent {
+  readonly counters = new EdgeCounters();
+  readonly registry: DeviceRegistry;
+  #database: EdgeDatabase | undefined;
+  #broker: DeviceBroker | undefined;
+  #sender: UplinkSender | undefined;
+  #commands: CommandChannel | undefined;
+  outbox: Outbox | undefined;
+  mqttPort = 0;
+
+  constructor(
+    private readonly config: EdgeConfig,
+    private readonly log: Logger,
+  ) {
+    this.registry = new DeviceRegistry(config.site, config.devices);
+  }
+
+  async start(): Promise<void> {
+    const { config, log } = this;
+    const database = openEdgeDatabase(config.dataDir);
+    this.#database = database;
+    const outbox = new Outbox(database, { maxTelemetry: config.maxQueuedTelemetry });
+    this.outbox = outbox;
+
+    const rules = new BandAlarmRules(
+      outbox,
+      new StandingConditions(database),
+      config.rules,
+      log.child({ feature: 'band-alarms' }),
+    );
+    const bands = new BandIngest(config.edgeId, outbox, rules, this.counters, log);
+    const router = new DeviceMessageRouter(bands, outbox, log);
+    const broker = new DeviceBroker(this.registry, router, this.counters, log);
+    this.#broker = broker;
+
+    const sender = new UplinkSender(outbox, config.hub, log.child({ feature: 'uplink' }));
+    this.#sender = sender;
+    sender.start();
+
+    this.mqttPort = await broker.start(config.mqtt.host, config.mqtt.port);
+    const commands = new CommandChannel(
+      config.hub.url,
+      config.hub.token,
+      this.registry,
+      broker,
+      log.child({ feature: 'commands' }),
+    );
+    this.#commands = commands;
+    commands.start();
+
+    log.info(
+      {
+        edge: config.edgeId,
+        site: config.site,
+        mqtt: `${config.mqtt.host}:${this.mqttPort}`,
+        devices: this.registry.size,
+        queued: outbox.size(),
+        dataFile: join(config.dataDir, 'edge.sqlite'),
+      },
+      'edge agent started',
+    );
+  }
+
+  get commandChannelOpen(): boolean {
+    return this.#commands?.connected ?? false;
+  }
+
+  async stop(): Promise<void> {
+    this.#commands?.stop();
+    await this.#broker?.stop();
+    await this.#sender?.stop();
+    this.outbox?.stop();
+    this.#database?.close();
+    this.#database = undefined;
+    this.log.info({ edge: this.config.edgeId }, 'edge agent stopped');
+  }
+}

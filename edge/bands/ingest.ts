@@ -1,0 +1,61 @@
+// Turns what a band publishes into validated contracts, the outbox and rules.
+import { BandEvent, BandTelemetry } from '../../common/contracts/band.ts';
+import { Validator } from '../../common/contracts/validator.ts';
+import type { Logger } from '../../common/log.ts';
+import type { DeviceIdentity } from '../devices/registry.ts';
+import type { EdgeCounters } from '../metrics.ts';
+import { Priority, type Outbox } from '../outbox/outbox.ts';
+import type { BandAlarmRules } from '../rules/band-alarms.ts';
+
+const telemetryValidator = new Validator(BandTelemetry);
+const eventValidator = new Validator(BandEvent);
+
+export class BandIngest {
+  constructor(
+    private readonly edgeId: string,
+    private readonly outbox: Outbox,
+    private readonly rules: BandAlarmRules,
+    private readonly counters: EdgeCounters,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Handles one message from a band. Returns a rejection reason, or undefined
+   * when accepted. Throws only when the outbox could not store it.
+   */
+  accept(band: DeviceIdentity, channel: string, payload: Buffer): string | undefined {
+    const parsed = parseJson(payload);
+    if (parsed === undefined) return 'payload is not JSON';
+    const context = { site: band.site, edgeId: this.edgeId, bandId: band.id };
+    const device = { site: band.site, deviceKind: 'band', deviceId: band.id };
+
+    if (channel === 'telemetry') {
+      const result = telemetryValidator.validate(parsed);
+      if (!result.ok) return `telemetry invalid: ${result.reason}`;
+      this.rules.onTelemetry(context, result.value);
+      this.outbox.putBatched({ ...device, telemetry: result.value });
+      this.counters.accepted++;
+      return undefined;
+    }
+
+    if (channel === 'event') {
+      const result = eventValidator.validate(parsed);
+      if (!result.ok) return `event invalid: ${result.reason}`;
+      this.outbox.putNow('band_event', { ...device, event: result.value }, Priority.event);
+      this.rules.onEvent(context, result.value);
+      this.counters.accepted++;
+      this.log.info({ band: band.id, event: result.value.kind }, 'band event accepted');
+      return undefined;
+    }
+
+    return `band has no channel "${channel}"`;
+  }
+}
+
+function parseJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,66 @@
+// The edge agent's config file: what site it serves, where its hub is, and the
+// devices allowed to connect to its broker.
+import { Type, type Static } from '@sinclair/typebox';
+
+export const DeviceKind = Type.Union([
+  Type.Literal('band'),
+  Type.Literal('gate'),
+  Type.Literal('patrol'),
+  Type.Literal('camera'),
+]);
+export type DeviceKind = Static<typeof DeviceKind>;
+
+export const RegisteredDevice = Type.Object(
+  {
+    id: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    kind: DeviceKind,
+    /** scrypt hash of the device's MQTT password (see `haven hash-password --device`). */
+    secretHash: Type.String({ pattern: '^scrypt\\$' }),
+    /** The resident or place the device belongs to, for alerts. */
+    subject: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+export type RegisteredDevice = Static<typeof RegisteredDevice>;
+
+export const EdgeConfig = Type.Object(
+  {
+    edgeId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    site: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /** Folder for the outbox and device state (SQLite, WAL). */
+    dataDir: Type.String({ default: '.data/edge' }),
+    mqtt: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    hub: Type.Object(
+      {
+        url: Type.String({ pattern: '^https?://' }),
+        /** This edge's token at the hub; usually "${HAVEN_EDGE_TOKEN}". */
+        token: Type.String({ minLength: 16 }),
+        /** Items per ingest request. Default 500. */
+        batchSize: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+        /** Longest wait between retries while the hub is unreachable. Default 30 s. */
+        maxBackoffMs: Type.Integer({ minimum: 100, default: 30_000 }),
+      },
+      { additionalProperties: false },
+    ),
+    rules: Type.Object(
+      {
+        /** At or below this the band raises low battery. Default 20 %. */
+        lowBatteryPercent: Type.Integer({ minimum: 1, maximum: 99, default: 20 }),
+        /** Battery must climb this far above the threshold to clear. Default 10. */
+        batteryHysteresisPercent: Type.Integer({ minimum: 0, maximum: 50, default: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Telemetry rows kept in the outbox while the hub is away; the oldest go first. */
+    maxQueuedTelemetry: Type.Integer({ minimum: 1000, default: 500_000 }),
+    devices: Type.Array(RegisteredDevice, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+export type EdgeConfig = Static<typeof EdgeConfig>;

@@ -1,0 +1,125 @@
+// The durable outbox: every alert, event and telemetry sample the edge accepted
+// stays here until the hub confirms it. Critical alerts are sent first.
+import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { UplinkItem } from '../../common/contracts/uplink.ts';
+import type { EdgeDatabase } from '../store/database.ts';
+
+/** Lower is sent first. */
+export const Priority = {
+  criticalAlert: 0,
+  alert: 1,
+  event: 2,
+  status: 3,
+  telemetry: 4,
+} as const;
+
+type UplinkBody<K extends UplinkItem['kind']> = Extract<UplinkItem, { kind: K }>['body'];
+
+export interface QueuedItem {
+  id: number;
+  item: UplinkItem;
+}
+
+export class Outbox {
+  readonly #database: EdgeDatabase;
+  readonly #insert: Statement;
+  readonly #take: Statement;
+  readonly #countTelemetry: Statement;
+  readonly #dropOldTelemetry: Statement;
+  readonly #maxTelemetry: number;
+  /** Telemetry waiting for the next batched commit, oldest first. */
+  #pendingTelemetry: UplinkItem[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
+  #listeners = new Set<() => void>();
+
+  constructor(database: EdgeDatabase, options: { maxTelemetry: number; flushMs?: number }) {
+    this.#database = database;
+    this.#maxTelemetry = options.maxTelemetry;
+    this.flushMs = options.flushMs ?? 50;
+    this.#insert = database.prepare(
+      `INSERT OR IGNORE INTO outbox (key, priority, kind, body, created_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.#take = database.prepare(
+      'SELECT id, key, kind, body FROM outbox ORDER BY priority, id LIMIT ?',
+    );
+    this.#countTelemetry = database.prepare(
+      `SELECT count(*) AS n FROM outbox WHERE priority = ${Priority.telemetry}`,
+    );
+    this.#dropOldTelemetry = database.prepare(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+         WHERE priority = ${Priority.telemetry} ORDER BY id LIMIT ?)`,
+    );
+  }
+
+  /** How long telemetry may wait in memory before its batched commit. */
+  readonly flushMs: number;
+
+  /** Commit now: returns once the item is on disk. For alarms and events. */
+  putNow<K extends UplinkItem['kind']>(kind: K, body: UplinkBody<K>, priority: number): string {
+    const key = randomUUID();
+    this.#insert.run(key, priority, kind, JSON.stringify(body), Date.now());
+    this.#notify();
+    return key;
+  }
+
+  /** Telemetry: committed with others within flushMs. */
+  putBatched(body: UplinkBody<'telemetry'>): void {
+    this.#pendingTelemetry.push({ key: randomUUID(), kind: 'telemetry', body });
+    this.#flushTimer ??= setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const pending = this.#pendingTelemetry;
+    if (pending.length === 0) return;
+    this.#pendingTelemetry = [];
+    const now = Date.now();
+    this.#database.transaction(() => {
+      for (const item of pending) {
+        this.#insert.run(item.key, Priority.telemetry, item.kind, JSON.stringify(item.body), now);
+      }
+      const { n } = this.#countTelemetry.get() as { n: number };
+      if (n > this.#maxTelemetry) this.#dropOldTelemetry.run(n - this.#maxTelemetry);
+    })();
+    this.#notify();
+  }
+
+  /** The next items to send, most urgent first. */
+  peek(limit: number): UplinkItem[] {
+    const rows = this.#take.all(limit) as { key: string; kind: string; body: string }[];
+    return rows.map(
+      (row) => ({ key: row.key, kind: row.kind, body: JSON.parse(row.body) }) as UplinkItem,
+    );
+  }
+
+  /** The hub holds these now. */
+  remove(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const remove = this.#database.prepare('DELETE FROM outbox WHERE key = ?');
+    this.#database.transaction(() => {
+      for (const key of keys) remove.run(key);
+    })();
+  }
+
+  size(): number {
+    return (this.#database.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  /** Called whenever something new was committed. */
+  onCommitted(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  stop(): void {
+    this.flush();
+    this.#listeners.clear();
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}

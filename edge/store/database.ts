@@ -1,0 +1,44 @@
+// The edge's own SQLite file: outbox, standing conditions and counters that
+// must survive a restart. WAL with synchronous=FULL: a committed alarm is on
+// disk before the device is told it was received.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type EdgeDatabase = Database.Database;
+
+const migrations: string[] = [
+  `CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     key TEXT NOT NULL UNIQUE,
+     priority INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX outbox_order ON outbox (priority, id);
+   CREATE TABLE conditions (
+     dedup_key TEXT PRIMARY KEY,
+     raised_at INTEGER NOT NULL
+   );`,
+];
+
+export function openEdgeDatabase(dataDir: string): EdgeDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  const database = new Database(join(dataDir, 'edge.sqlite'));
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  migrate(database);
+  return database;
+}
+
+function migrate(database: EdgeDatabase): void {
+  const current = database.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < migrations.length; version++) {
+    database.transaction(() => {
+      database.exec(migrations[version]!);
+      database.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

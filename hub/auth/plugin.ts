@@ -1,0 +1,117 @@
+// Staff accounts, login and sessions. A session is a random token kept by the
+// browser in an HttpOnly cookie (or sent as a bearer token by scripts); the hub
+// stores only its digest. Login is rate limited per client address.
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { hashPassword, hashToken, newToken, verifyPassword } from '../../common/passwords.ts';
+import type { StaffRole } from '../config.ts';
+import { BadLogin, Forbidden, Unauthenticated } from '../errors.ts';
+
+export const sessionCookie = 'haven_session';
+const roleRank: Record<StaffRole, number> = { viewer: 0, operator: 1, admin: 2 };
+
+const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+function sessionToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
+  return request.cookies[sessionCookie];
+}
+
+async function authPlugin(app: FastifyInstance): Promise<void> {
+  const { store, hubConfig } = app;
+
+  for (const member of hubConfig.staff) {
+    const passwordHash = member.password.startsWith('scrypt$')
+      ? member.password
+      : hashPassword(member.password);
+    await store.upsertStaff({
+      username: member.username,
+      displayName: member.displayName ?? member.username,
+      role: member.role,
+      passwordHash,
+    });
+  }
+
+  app.decorateRequest('staff', undefined);
+  app.decorate('requireStaff', (role: StaffRole) => {
+    return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+      const token = sessionToken(request);
+      const session = token ? await store.getSession(hashToken(token)) : undefined;
+      if (!session) throw new Unauthenticated();
+      if (roleRank[session.role] < roleRank[role]) throw new Forbidden(session.role);
+      request.staff = { username: session.username, role: session.role };
+    };
+  });
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: { body: LoginBody, tags: ['auth'] },
+      config: {
+        rateLimit: { max: hubConfig.loginAttemptsPerMinute, timeWindow: '1 minute' },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body as { username: string; password: string };
+      const account = await store.getStaff(username);
+      if (!account || !(await verifyPassword(password, account.passwordHash))) {
+        request.log.warn({ username }, 'login refused');
+        throw new BadLogin();
+      }
+      const token = newToken();
+      const expiresAt = Date.now() + hubConfig.sessionHours * 3600_000;
+      await store.createSession(hashToken(token), {
+        username,
+        role: account.role,
+        expiresAt,
+      });
+      await store.audit(username, 'login', `staff:${username}`);
+      request.log.info({ username, role: account.role }, 'staff logged in');
+      void reply.setCookie(sessionCookie, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: hubConfig.secureCookies,
+        path: '/',
+        expires: new Date(expiresAt),
+      });
+      return {
+        token,
+        username,
+        displayName: account.displayName,
+        role: account.role,
+        expiresAt: new Date(expiresAt).toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { preHandler: app.requireStaff('viewer'), schema: { tags: ['auth'] } },
+    async (request, reply) => {
+      const token = sessionToken(request);
+      if (token) await store.deleteSession(hashToken(token));
+      void reply.clearCookie(sessionCookie, { path: '/' });
+      return { ok: true };
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { preHandler: app.requireStaff('viewer'), schema: { tags: ['auth'] } },
+    async (request) => request.staff,
+  );
+}
+
+export default fp(authPlugin, {
+  name: 'haven-auth',
+  dependencies: ['@fastify/cookie', '@fastify/rate-limit'],
+  decorators: { fastify: ['store', 'hubConfig'] },
+});

@@ -1,0 +1,90 @@
+// `haven hub`: the police-room hub. Each area is a Fastify plugin that names
+// what it depends on, so a missing piece fails at start-up, not at a request.
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawServerDefault,
+} from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../common/log.ts';
+import type { HubConfig } from './config.ts';
+import alerts from './alerts/routes.ts';
+import auth from './auth/plugin.ts';
+import { EdgeCommandRelay } from './edges/commands.ts';
+import edges from './edges/plugin.ts';
+import { LiveBus } from './live/bus.ts';
+import live from './live/plugin.ts';
+import { SqliteHubStore } from './store/sqlite.ts';
+import type { HubStore } from './store/store.ts';
+import './types.ts';
+
+const dashboardDir = fileURLToPath(new URL('../dashboards/police-room/', import.meta.url));
+
+export class Hub {
+  readonly app: FastifyInstance;
+  readonly store: HubStore;
+  readonly commands: EdgeCommandRelay;
+
+  constructor(
+    private readonly config: HubConfig,
+    private readonly log: Logger,
+  ) {
+    this.store = new SqliteHubStore(config.dataDir);
+    this.commands = new EdgeCommandRelay(this.store, log.child({ feature: 'commands' }));
+    this.app = Fastify<RawServerDefault>({
+      loggerInstance: log as FastifyBaseLogger,
+      trustProxy: false,
+    });
+  }
+
+  async start(): Promise<string> {
+    const { app, config } = this;
+    app.decorate('store', this.store);
+    app.decorate('live', new LiveBus());
+    app.decorate('hubConfig', config);
+    app.decorate('commands', this.commands);
+
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'Haven hub API', version: '0.1.0' },
+        components: {
+          securitySchemes: {
+            session: { type: 'apiKey', in: 'cookie', name: 'haven_session' },
+            bearer: { type: 'http', scheme: 'bearer' },
+          },
+        },
+      },
+    });
+    await app.register(cookie);
+    await app.register(rateLimit, { global: false });
+    await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+    await app.register(auth);
+    await app.register(edges);
+    await app.register(alerts);
+    await app.register(live);
+    await app.register(fastifyStatic, { root: dashboardDir, prefix: '/' });
+
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+    app.get(
+      '/api/openapi.json',
+      { preHandler: app.requireStaff('viewer'), schema: { hide: true } },
+      async () => app.swagger(),
+    );
+
+    const address = await app.listen({ host: config.listen.host, port: config.listen.port });
+    this.log.info({ address, edges: config.edges.length }, 'hub started');
+    return address;
+  }
+
+  async stop(): Promise<void> {
+    this.commands.closeAll();
+    await this.app.close();
+    await this.store.close();
+    this.log.info('hub stopped');
+  }
+}

@@ -1,0 +1,448 @@
+// The embedded hub store on SQLite (WAL). Migrations run in order at start;
+// user_version records how far this file has come.
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Alert, AuditEntry } from '../../common/contracts/alert.ts';
+import type { UplinkItem } from '../../common/contracts/uplink.ts';
+import type {
+  AlertChange,
+  AlertFilter,
+  HubStore,
+  IngestOutcome,
+  Session,
+  StaffAccount,
+  StoredCommand,
+} from './store.ts';
+
+const migrations: string[] = [
+  `CREATE TABLE alerts (
+     id TEXT PRIMARY KEY,
+     type TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     state TEXT NOT NULL,
+     site TEXT NOT NULL,
+     edge_id TEXT NOT NULL,
+     subject_kind TEXT NOT NULL,
+     subject_id TEXT NOT NULL,
+     dedup_key TEXT NOT NULL,
+     raised_at TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     occurrences INTEGER NOT NULL DEFAULT 1,
+     condition_cleared INTEGER NOT NULL DEFAULT 0,
+     assignee TEXT,
+     evidence TEXT
+   );
+   CREATE INDEX alerts_open ON alerts (dedup_key) WHERE state != 'resolved';
+   CREATE INDEX alerts_state ON alerts (state, received_at);
+   CREATE TABLE ingested_keys (
+     key TEXT PRIMARY KEY,
+     edge_id TEXT NOT NULL,
+     received_at TEXT NOT NULL
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE INDEX audit_target ON audit (target, id);
+   CREATE TABLE staff (
+     username TEXT PRIMARY KEY,
+     display_name TEXT NOT NULL,
+     role TEXT NOT NULL,
+     password_hash TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     username TEXT NOT NULL,
+     role TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE TABLE edge_commands (
+     id TEXT PRIMARY KEY,
+     edge_id TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     delivered_at TEXT
+   );
+   CREATE TABLE device_events (
+     key TEXT PRIMARY KEY,
+     site TEXT NOT NULL,
+     device_kind TEXT NOT NULL,
+     device_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     at TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE TABLE device_state (
+     site TEXT NOT NULL,
+     device_kind TEXT NOT NULL,
+     device_id TEXT NOT NULL,
+     online INTEGER,
+     status_at TEXT,
+     telemetry TEXT,
+     telemetry_at TEXT,
+     PRIMARY KEY (site, device_kind, device_id)
+   );
+   CREATE TABLE telemetry (
+     site TEXT NOT NULL,
+     device_id TEXT NOT NULL,
+     at TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX telemetry_device ON telemetry (device_id, at);`,
+];
+
+interface AlertRow {
+  id: string;
+  type: string;
+  severity: string;
+  state: string;
+  site: string;
+  edge_id: string;
+  subject_kind: string;
+  subject_id: string;
+  dedup_key: string;
+  raised_at: string;
+  received_at: string;
+  updated_at: string;
+  occurrences: number;
+  condition_cleared: number;
+  assignee: string | null;
+  evidence: string | null;
+}
+
+function toAlert(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    type: row.type,
+    severity: row.severity as Alert['severity'],
+    state: row.state as Alert['state'],
+    site: row.site,
+    edgeId: row.edge_id,
+    subject: { kind: row.subject_kind as Alert['subject']['kind'], id: row.subject_id },
+    dedupKey: row.dedup_key,
+    raisedAt: row.raised_at,
+    receivedAt: row.received_at,
+    updatedAt: row.updated_at,
+    occurrences: row.occurrences,
+    conditionCleared: row.condition_cleared === 1,
+    assignee: row.assignee,
+    evidence: row.evidence ? (JSON.parse(row.evidence) as Record<string, unknown>) : null,
+  };
+}
+
+export class SqliteHubStore implements HubStore {
+  readonly #db: Database.Database;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.#db = new Database(join(dataDir, 'hub.sqlite'));
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('busy_timeout = 5000');
+    const current = this.#db.pragma('user_version', { simple: true }) as number;
+    for (let version = current; version < migrations.length; version++) {
+      this.#db.transaction(() => {
+        this.#db.exec(migrations[version]!);
+        this.#db.pragma(`user_version = ${version + 1}`);
+      })();
+    }
+  }
+
+  async ingest(edgeId: string, items: UplinkItem[]): Promise<IngestOutcome[]> {
+    const seen = this.#db.prepare('SELECT 1 FROM ingested_keys WHERE key = ?');
+    const remember = this.#db.prepare(
+      'INSERT INTO ingested_keys (key, edge_id, received_at) VALUES (?, ?, ?)',
+    );
+    return this.#db.transaction(() => {
+      const now = new Date().toISOString();
+      return items.map((item): IngestOutcome => {
+        if (seen.get(item.key)) return { key: item.key, duplicate: true };
+        remember.run(item.key, edgeId, now);
+        return { key: item.key, duplicate: false, ...this.#apply(edgeId, item, now) };
+      });
+    })();
+  }
+
+  #apply(edgeId: string, item: UplinkItem, now: string): Partial<IngestOutcome> {
+    switch (item.kind) {
+      case 'alert':
+        return this.#raise(edgeId, item.body, now);
+      case 'clear':
+        return this.#clear(item.body, now);
+      case 'band_event': {
+        const { site, deviceKind, deviceId, event } = item.body;
+        this.#db
+          .prepare(
+            `INSERT INTO device_events (key, site, device_kind, device_id, kind, at, body)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(item.key, site, deviceKind, deviceId, event.kind, event.time, JSON.stringify(event));
+        return {};
+      }
+      case 'telemetry': {
+        const { site, deviceKind, deviceId, telemetry } = item.body;
+        const body = JSON.stringify(telemetry);
+        this.#db
+          .prepare('INSERT INTO telemetry (site, device_id, at, body) VALUES (?, ?, ?, ?)')
+          .run(site, deviceId, telemetry.time, body);
+        this.#db
+          .prepare(
+            `INSERT INTO device_state (site, device_kind, device_id, telemetry, telemetry_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT DO UPDATE SET telemetry = excluded.telemetry,
+               telemetry_at = excluded.telemetry_at
+             WHERE telemetry_at IS NULL OR excluded.telemetry_at >= telemetry_at`,
+          )
+          .run(site, deviceKind, deviceId, body, telemetry.time);
+        return {};
+      }
+      case 'device_status': {
+        const { site, deviceKind, deviceId, online, at } = item.body;
+        this.#db
+          .prepare(
+            `INSERT INTO device_state (site, device_kind, device_id, online, status_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT DO UPDATE SET online = excluded.online, status_at = excluded.status_at`,
+          )
+          .run(site, deviceKind, deviceId, online ? 1 : 0, at);
+        return {};
+      }
+    }
+  }
+
+  #raise(
+    edgeId: string,
+    raised: Extract<UplinkItem, { kind: 'alert' }>['body'],
+    now: string,
+  ): Partial<IngestOutcome> {
+    const open = this.#db
+      .prepare(`SELECT * FROM alerts WHERE dedup_key = ? AND state != 'resolved' LIMIT 1`)
+      .get(raised.dedupKey) as AlertRow | undefined;
+    if (open) {
+      this.#db
+        .prepare(
+          `UPDATE alerts SET occurrences = occurrences + 1, condition_cleared = 0,
+             updated_at = ? WHERE id = ?`,
+        )
+        .run(now, open.id);
+      return { changedAlert: this.#alert(open.id), created: false };
+    }
+    const id = randomUUID();
+    this.#db
+      .prepare(
+        `INSERT INTO alerts (id, type, severity, state, site, edge_id, subject_kind, subject_id,
+           dedup_key, raised_at, received_at, updated_at, evidence)
+         VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        raised.type,
+        raised.severity,
+        raised.site,
+        edgeId,
+        raised.subject.kind,
+        raised.subject.id,
+        raised.dedupKey,
+        raised.raisedAt,
+        now,
+        now,
+        raised.evidence ? JSON.stringify(raised.evidence) : null,
+      );
+    this.#auditNow(`edge:${edgeId}`, 'raised', `alert:${id}`, { type: raised.type }, now);
+    return { changedAlert: this.#alert(id), created: true };
+  }
+
+  #clear(
+    cleared: Extract<UplinkItem, { kind: 'clear' }>['body'],
+    now: string,
+  ): Partial<IngestOutcome> {
+    const open = this.#db
+      .prepare(`SELECT * FROM alerts WHERE dedup_key = ? AND state != 'resolved' LIMIT 1`)
+      .get(cleared.dedupKey) as AlertRow | undefined;
+    if (!open) return {};
+    // A warning or notice whose condition ended resolves itself; a critical
+    // alert waits for a person to close it.
+    const autoResolve = open.severity !== 'critical';
+    this.#db
+      .prepare(
+        `UPDATE alerts SET condition_cleared = 1, updated_at = ?,
+           state = CASE WHEN ? THEN 'resolved' ELSE state END WHERE id = ?`,
+      )
+      .run(now, autoResolve ? 1 : 0, open.id);
+    this.#auditNow(
+      `edge:${cleared.edgeId}`,
+      autoResolve ? 'resolved' : 'condition_cleared',
+      `alert:${open.id}`,
+      { clearedAt: cleared.clearedAt },
+      now,
+    );
+    return { changedAlert: this.#alert(open.id), created: false };
+  }
+
+  #alert(id: string): Alert {
+    return toAlert(this.#db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow);
+  }
+
+  async listAlerts(filter: AlertFilter): Promise<Alert[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.states?.length) {
+      where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
+      values.push(...filter.states);
+    }
+    if (filter.type) {
+      where.push('type = ?');
+      values.push(filter.type);
+    }
+    if (filter.site) {
+      where.push('site = ?');
+      values.push(filter.site);
+    }
+    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+        received_at DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...values, filter.limit ?? 200) as AlertRow[];
+    return rows.map(toAlert);
+  }
+
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const row = this.#db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as
+      | AlertRow
+      | undefined;
+    return row ? toAlert(row) : undefined;
+  }
+
+  async changeAlert(
+    id: string,
+    change: AlertChange,
+    audit: { actor: string; action: string; detail?: Record<string, unknown> },
+  ): Promise<Alert | undefined> {
+    return this.#db.transaction(() => {
+      const now = new Date().toISOString();
+      const existing = this.#db.prepare('SELECT id FROM alerts WHERE id = ?').get(id);
+      if (!existing) return undefined;
+      if (change.state !== undefined) {
+        this.#db
+          .prepare('UPDATE alerts SET state = ?, updated_at = ? WHERE id = ?')
+          .run(change.state, now, id);
+      }
+      if (change.assignee !== undefined) {
+        this.#db
+          .prepare('UPDATE alerts SET assignee = ?, updated_at = ? WHERE id = ?')
+          .run(change.assignee, now, id);
+      }
+      this.#auditNow(audit.actor, audit.action, `alert:${id}`, audit.detail, now);
+      return this.#alert(id);
+    })();
+  }
+
+  async audit(
+    actor: string,
+    action: string,
+    target: string,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
+    this.#auditNow(actor, action, target, detail, new Date().toISOString());
+  }
+
+  #auditNow(
+    actor: string,
+    action: string,
+    target: string,
+    detail: Record<string, unknown> | undefined,
+    at: string,
+  ): void {
+    this.#db
+      .prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(at, actor, action, target, detail ? JSON.stringify(detail) : null);
+  }
+
+  async auditTrail(target: string): Promise<AuditEntry[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM audit WHERE target = ? ORDER BY id')
+      .all(target) as (Omit<AuditEntry, 'detail'> & { detail: string | null })[];
+    return rows.map((row) => ({
+      ...row,
+      detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+    }));
+  }
+
+  async upsertStaff(account: StaffAccount): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO staff (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
+           password_hash = excluded.password_hash`,
+      )
+      .run(account.username, account.displayName, account.role, account.passwordHash);
+  }
+
+  async getStaff(username: string): Promise<StaffAccount | undefined> {
+    const row = this.#db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as
+      | { username: string; display_name: string; role: string; password_hash: string }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role as StaffAccount['role'],
+      passwordHash: row.password_hash,
+    };
+  }
+
+  async createSession(tokenHash: string, session: Session): Promise<void> {
+    this.#db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(Date.now());
+    this.#db
+      .prepare('INSERT INTO sessions (token_hash, username, role, expires_at) VALUES (?, ?, ?, ?)')
+      .run(tokenHash, session.username, session.role, session.expiresAt);
+  }
+
+  async getSession(tokenHash: string): Promise<Session | undefined> {
+    const row = this.#db
+      .prepare('SELECT username, role, expires_at FROM sessions WHERE token_hash = ?')
+      .get(tokenHash) as { username: string; role: string; expires_at: number } | undefined;
+    if (!row || row.expires_at < Date.now()) return undefined;
+    return {
+      username: row.username,
+      role: row.role as Session['role'],
+      expiresAt: row.expires_at,
+    };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async queueCommand(command: StoredCommand): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO edge_commands (id, edge_id, body, created_at) VALUES (?, ?, ?, ?)')
+      .run(command.id, command.edgeId, command.body, new Date().toISOString());
+  }
+
+  async pendingCommands(edgeId: string): Promise<StoredCommand[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT id, edge_id, body FROM edge_commands
+         WHERE edge_id = ? AND delivered_at IS NULL ORDER BY created_at`,
+      )
+      .all(edgeId) as { id: string; edge_id: string; body: string }[];
+    return rows.map((row) => ({ id: row.id, edgeId: row.edge_id, body: row.body }));
+  }
+
+  async markCommandDelivered(id: string, edgeId: string): Promise<void> {
+    this.#db
+      .prepare('UPDATE edge_commands SET delivered_at = ? WHERE id = ? AND edge_id = ?')
+      .run(new Date().toISOString(), id, edgeId);
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}

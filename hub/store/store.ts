@@ -1,0 +1,75 @@
+// What the hub needs from its database. The SQLite implementation is the
+// embedded default; a PostgreSQL one can satisfy the same interface, which is
+// why every method returns a promise even though SQLite answers at once.
+import type { Alert, AlertState, AuditEntry } from '../../common/contracts/alert.ts';
+import type { UplinkItem } from '../../common/contracts/uplink.ts';
+import type { StaffRole } from '../config.ts';
+
+export interface AlertFilter {
+  states?: AlertState[];
+  type?: string;
+  site?: string;
+  limit?: number;
+}
+
+export interface StaffAccount {
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  passwordHash: string;
+}
+
+export interface Session {
+  username: string;
+  role: StaffRole;
+  expiresAt: number;
+}
+
+export interface StoredCommand {
+  id: string;
+  edgeId: string;
+  body: string;
+}
+
+/** What one ingested item did, for live push and logs. */
+export interface IngestOutcome {
+  key: string;
+  duplicate: boolean;
+  changedAlert?: Alert;
+  created?: boolean;
+}
+
+export interface AlertChange {
+  state?: AlertState;
+  assignee?: string | null;
+}
+
+export interface HubStore {
+  /** Applies items from one edge, each exactly once across retries. */
+  ingest(edgeId: string, items: UplinkItem[]): Promise<IngestOutcome[]>;
+
+  listAlerts(filter: AlertFilter): Promise<Alert[]>;
+  getAlert(id: string): Promise<Alert | undefined>;
+  /** Changes an alert and writes the audit entry in one transaction. */
+  changeAlert(
+    id: string,
+    change: AlertChange,
+    audit: { actor: string; action: string; detail?: Record<string, unknown> },
+  ): Promise<Alert | undefined>;
+
+  audit(actor: string, action: string, target: string, detail?: Record<string, unknown>):
+    Promise<void>;
+  auditTrail(target: string): Promise<AuditEntry[]>;
+
+  upsertStaff(account: StaffAccount): Promise<void>;
+  getStaff(username: string): Promise<StaffAccount | undefined>;
+  createSession(tokenHash: string, session: Session): Promise<void>;
+  getSession(tokenHash: string): Promise<Session | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  queueCommand(command: StoredCommand): Promise<void>;
+  pendingCommands(edgeId: string): Promise<StoredCommand[]>;
+  markCommandDelivered(id: string, edgeId: string): Promise<void>;
+
+  close(): Promise<void>;
+}
