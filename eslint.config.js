@@ -1,6 +1,7 @@
 // One linter for the whole tree; type-aware so that floating promises are caught.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dashboards/**/vendor/**', '.data/**', 'coverage/**'] },
@@ -22,11 +23,7 @@ export default tseslint.config(
   {
     files: ['dashboards/**/*.js'],
     languageOptions: {
-      globals: {
-        window: 'readonly', document: 'readonly', fetch: 'readonly', WebSocket: 'readonly',
-        localStorage: 'readonly', location: 'readonly', console: 'readonly', setTimeout: 'readonly',
-        clearTimeout: 'readonly', Intl: 'readonly', AudioContext: 'readonly', navigator: 'readonly',
-      },
+      globals: { ...globals.browser },
     },
   },
 );

@@ -68,9 +68,9 @@ export function loadConfig<S extends TSchema>(schema: S, file: string): Static<S
   try {
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError(file, [`not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${
-      (error as Error).message
-    }`]);
+    throw new ConfigError(file, [
+      `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+    ]);
   }
   return parseConfig(schema, raw, file);
 }

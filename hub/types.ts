@@ -2,7 +2,6 @@
 import type { LiveBus } from './live/bus.ts';
 import type { HubStore } from './store/store.ts';
 import type { HubConfig, StaffRole } from './config.ts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface StaffIdentity {
   username: string;
@@ -20,9 +19,7 @@ declare module 'fastify' {
     live: LiveBus;
     hubConfig: HubConfig;
     /** preHandler: a logged-in staff member with at least this role. */
-    requireStaff(
-      role: StaffRole,
-    ): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireStaff(role: StaffRole): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** preHandler: an edge presenting its bearer token. */
     requireEdge: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }

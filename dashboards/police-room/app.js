@@ -3,31 +3,72 @@
 
 const texts = {
   'zh-CN': {
-    title: '警务室告警墙', logout: '退出', loginTitle: '值班人员登录', username: '用户名',
-    password: '密码', login: '登录', calm: '暂无待处理告警', acknowledge: '确认',
-    badLogin: '用户名或密码错误', tooMany: '尝试次数过多，请稍后再试', language: 'English',
-    online: '实时连接', offline: '连接中断，正在重连',
+    title: '警务室告警墙',
+    logout: '退出',
+    loginTitle: '值班人员登录',
+    username: '用户名',
+    password: '密码',
+    login: '登录',
+    calm: '暂无待处理告警',
+    acknowledge: '确认',
+    badLogin: '用户名或密码错误',
+    tooMany: '尝试次数过多，请稍后再试',
+    language: 'English',
+    online: '实时连接',
+    offline: '连接中断，正在重连',
     states: { new: '新告警', acknowledged: '已确认', dispatched: '已派单', resolved: '处置完成' },
-    types: { sos: 'SOS 一键呼叫', fall: '跌倒报警', band_removed: '手环被摘下',
-      low_battery: '手环电量低' },
+    types: {
+      sos: 'SOS 一键呼叫',
+      fall: '跌倒报警',
+      band_removed: '手环被摘下',
+      low_battery: '手环电量低',
+    },
     severities: { critical: '紧急', warning: '警告', info: '提示' },
-    subject: { band: '手环', gate: '门禁', camera: '摄像头', zone: '区域', patrol: '巡更',
-      resident: '居民' },
+    subject: {
+      band: '手环',
+      gate: '门禁',
+      camera: '摄像头',
+      zone: '区域',
+      patrol: '巡更',
+      resident: '居民',
+    },
     times: '次',
   },
   en: {
-    title: 'Police-room alert wall', logout: 'Log out', loginTitle: 'Duty staff login',
-    username: 'Username', password: 'Password', login: 'Log in', calm: 'No open alerts',
-    acknowledge: 'Acknowledge', badLogin: 'Wrong username or password',
-    tooMany: 'Too many attempts; wait a minute', language: '中文',
-    online: 'Live', offline: 'Connection lost; reconnecting',
-    states: { new: 'New', acknowledged: 'Acknowledged', dispatched: 'Dispatched',
-      resolved: 'Resolved' },
-    types: { sos: 'SOS call', fall: 'Fall', band_removed: 'Band removed',
-      low_battery: 'Low battery' },
+    title: 'Police-room alert wall',
+    logout: 'Log out',
+    loginTitle: 'Duty staff login',
+    username: 'Username',
+    password: 'Password',
+    login: 'Log in',
+    calm: 'No open alerts',
+    acknowledge: 'Acknowledge',
+    badLogin: 'Wrong username or password',
+    tooMany: 'Too many attempts; wait a minute',
+    language: '中文',
+    online: 'Live',
+    offline: 'Connection lost; reconnecting',
+    states: {
+      new: 'New',
+      acknowledged: 'Acknowledged',
+      dispatched: 'Dispatched',
+      resolved: 'Resolved',
+    },
+    types: {
+      sos: 'SOS call',
+      fall: 'Fall',
+      band_removed: 'Band removed',
+      low_battery: 'Low battery',
+    },
     severities: { critical: 'Critical', warning: 'Warning', info: 'Notice' },
-    subject: { band: 'Band', gate: 'Gate', camera: 'Camera', zone: 'Zone', patrol: 'Patrol',
-      resident: 'Resident' },
+    subject: {
+      band: 'Band',
+      gate: 'Gate',
+      camera: 'Camera',
+      zone: 'Zone',
+      patrol: 'Patrol',
+      resident: 'Resident',
+    },
     times: '×',
   },
 };
@@ -39,8 +80,13 @@ let socket;
 let reconnectTimer;
 
 const time = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai', month: '2-digit', day: '2-digit', hour: '2-digit',
-  minute: '2-digit', second: '2-digit', hour12: false,
+  timeZone: 'Asia/Shanghai',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
 });
 
 const $ = (id) => document.getElementById(id);
@@ -121,7 +167,8 @@ const severityRank = { critical: 0, warning: 1, info: 2 };
 function render() {
   const list = $('alerts');
   const sorted = [...alerts.values()].sort(
-    (a, b) => severityRank[a.severity] - severityRank[b.severity] ||
+    (a, b) =>
+      severityRank[a.severity] - severityRank[b.severity] ||
       b.receivedAt.localeCompare(a.receivedAt),
   );
   list.replaceChildren(...sorted.map(renderAlert));
@@ -139,8 +186,8 @@ function renderAlert(alert) {
   const what = document.createElement('div');
   what.className = 'what';
   const repeats = alert.occurrences > 1 ? ` (${alert.occurrences}${t().times})` : '';
-  what.textContent = `${t().severities[alert.severity]} · ${t().types[alert.type] ?? alert.type}` +
-    repeats;
+  what.textContent =
+    `${t().severities[alert.severity]} · ${t().types[alert.type] ?? alert.type}` + repeats;
 
   const meta = document.createElement('div');
   meta.className = 'meta';
@@ -160,7 +207,8 @@ function renderAlert(alert) {
     button.onclick = async () => {
       button.disabled = true;
       const response = await api(`/api/alerts/${alert.id}/acknowledge`, {
-        method: 'POST', body: '{}',
+        method: 'POST',
+        body: '{}',
       });
       if (response.ok) {
         const changed = await response.json();

@@ -148,9 +148,7 @@ export class DeviceBroker {
     }
     if (channel !== 'status') packet.retain = false;
 
-    const payload = Buffer.isBuffer(packet.payload)
-      ? packet.payload
-      : Buffer.from(packet.payload);
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     try {
       const reason = this.sink.accept(identity, channel, payload);
       if (reason !== undefined) {

@@ -98,8 +98,10 @@ export class UplinkSender {
   #logFailure(detail: Record<string, unknown>): void {
     // One line at the first failure and then every 10th, not one per retry.
     if (this.#failures % 10 === 0) {
-      this.log.warn({ ...detail, failures: this.#failures + 1, queued: this.outbox.size() },
-        'hub did not take the batch; will retry');
+      this.log.warn(
+        { ...detail, failures: this.#failures + 1, queued: this.outbox.size() },
+        'hub did not take the batch; will retry',
+      );
     }
   }
 

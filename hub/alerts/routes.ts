@@ -110,9 +110,16 @@ async function alertsPlugin(app: FastifyInstance): Promise<void> {
       const { id } = request.params as Static<typeof AlertParams>;
       const note = (request.body as Static<typeof OptionalNoteBody> | undefined)?.note;
       const actor = request.staff!.username;
-      const alert = await transition(id, actor, 'acknowledged', ['new'], {
-        state: 'acknowledged',
-      }, note ? { note } : undefined);
+      const alert = await transition(
+        id,
+        actor,
+        'acknowledged',
+        ['new'],
+        {
+          state: 'acknowledged',
+        },
+        note ? { note } : undefined,
+      );
       if (alert.subject.kind === 'band' && answeredOnBand.has(alert.type)) {
         await app.commands.send(alert.edgeId, {
           site: alert.site,
@@ -136,10 +143,17 @@ async function alertsPlugin(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { id } = request.params as Static<typeof AlertParams>;
       const { assignee, note } = request.body as Static<typeof AssignBody>;
-      return transition(id, request.staff!.username, 'assigned', open, { assignee }, {
-        assignee,
-        ...(note && { note }),
-      });
+      return transition(
+        id,
+        request.staff!.username,
+        'assigned',
+        open,
+        { assignee },
+        {
+          assignee,
+          ...(note && { note }),
+        },
+      );
     },
   );
 
@@ -166,9 +180,16 @@ async function alertsPlugin(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { id } = request.params as Static<typeof AlertParams>;
       const { note } = request.body as Static<typeof NoteBody>;
-      return transition(id, request.staff!.username, 'resolved', open, { state: 'resolved' }, {
-        note,
-      });
+      return transition(
+        id,
+        request.staff!.username,
+        'resolved',
+        open,
+        { state: 'resolved' },
+        {
+          note,
+        },
+      );
     },
   );
 

@@ -314,8 +314,7 @@ export class SqliteHubStore implements HubStore {
 
   async getAlert(id: string): Promise<Alert | undefined> {
     const row = this.#db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as
-      | AlertRow
-      | undefined;
+      AlertRow | undefined;
     return row ? toAlert(row) : undefined;
   }
 
@@ -386,8 +385,7 @@ export class SqliteHubStore implements HubStore {
 
   async getStaff(username: string): Promise<StaffAccount | undefined> {
     const row = this.#db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as
-      | { username: string; display_name: string; role: string; password_hash: string }
-      | undefined;
+      { username: string; display_name: string; role: string; password_hash: string } | undefined;
     if (!row) return undefined;
     return {
       username: row.username,

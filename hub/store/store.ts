@@ -57,8 +57,12 @@ export interface HubStore {
     audit: { actor: string; action: string; detail?: Record<string, unknown> },
   ): Promise<Alert | undefined>;
 
-  audit(actor: string, action: string, target: string, detail?: Record<string, unknown>):
-    Promise<void>;
+  audit(
+    actor: string,
+    action: string,
+    target: string,
+    detail?: Record<string, unknown>,
+  ): Promise<void>;
   auditTrail(target: string): Promise<AuditEntry[]>;
 
   upsertStaff(account: StaffAccount): Promise<void>;
