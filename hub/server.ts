@@ -15,6 +15,7 @@ import type { Logger } from '../common/log.ts';
 import type { HubConfig } from './config.ts';
 import alerts from './alerts/routes.ts';
 import auth from './auth/plugin.ts';
+import devices from './devices/routes.ts';
 import { EdgeCommandRelay } from './edges/commands.ts';
 import edges from './edges/plugin.ts';
 import { LiveBus } from './live/bus.ts';
@@ -66,6 +67,7 @@ export class Hub {
     await app.register(auth);
     await app.register(edges);
     await app.register(alerts);
+    await app.register(devices);
     await app.register(live);
     await app.register(fastifyStatic, { root: dashboardDir, prefix: '/' });
 

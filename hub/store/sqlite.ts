@@ -9,6 +9,7 @@ import type { UplinkItem } from '../../common/contracts/uplink.ts';
 import type {
   AlertChange,
   AlertFilter,
+  DeviceState,
   HubStore,
   IngestOutcome,
   Session,
@@ -416,6 +417,29 @@ export class SqliteHubStore implements HubStore {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.#db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async listDevices(): Promise<DeviceState[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM device_state ORDER BY site, device_kind, device_id')
+      .all() as {
+      site: string;
+      device_kind: string;
+      device_id: string;
+      online: number | null;
+      status_at: string | null;
+      telemetry: string | null;
+      telemetry_at: string | null;
+    }[];
+    return rows.map((row) => ({
+      site: row.site,
+      deviceKind: row.device_kind,
+      deviceId: row.device_id,
+      online: row.online === null ? null : row.online === 1,
+      statusAt: row.status_at,
+      telemetry: row.telemetry ? (JSON.parse(row.telemetry) as Record<string, unknown>) : null,
+      telemetryAt: row.telemetry_at,
+    }));
   }
 
   async queueCommand(command: StoredCommand): Promise<void> {

@@ -44,6 +44,16 @@ export interface AlertChange {
   assignee?: string | null;
 }
 
+export interface DeviceState {
+  site: string;
+  deviceKind: string;
+  deviceId: string;
+  online: boolean | null;
+  statusAt: string | null;
+  telemetry: Record<string, unknown> | null;
+  telemetryAt: string | null;
+}
+
 export interface HubStore {
   /** Applies items from one edge, each exactly once across retries. */
   ingest(edgeId: string, items: UplinkItem[]): Promise<IngestOutcome[]>;
@@ -70,6 +80,8 @@ export interface HubStore {
   createSession(tokenHash: string, session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  listDevices(): Promise<DeviceState[]>;
 
   queueCommand(command: StoredCommand): Promise<void>;
   pendingCommands(edgeId: string): Promise<StoredCommand[]>;
