@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert, AuditEntry } from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
+import { notifyMigration } from '../notify/migrations.ts';
+import { registryMigration } from '../registry/migrations.ts';
 import type {
   AlertChange,
   AlertFilter,
@@ -97,6 +99,8 @@ const migrations: string[] = [
      body TEXT NOT NULL
    );
    CREATE INDEX telemetry_device ON telemetry (device_id, at);`,
+  registryMigration,
+  notifyMigration,
 ];
 
 interface AlertRow {
@@ -154,6 +158,11 @@ export class SqliteHubStore implements HubStore {
         this.#db.pragma(`user_version = ${version + 1}`);
       })();
     }
+  }
+
+  /** The open database, for feature stores that share it (registry, notify). */
+  get database(): Database.Database {
+    return this.#db;
   }
 
   async ingest(edgeId: string, items: UplinkItem[]): Promise<IngestOutcome[]> {
