@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ClearedCondition, RaisedAlert } from './alert.ts';
 import { BandEvent, BandTelemetry, Timestamp } from './band.ts';
+import { PatrolScanReport } from './patrol.ts';
 
 const Device = {
   site: Type.String(),
@@ -39,6 +40,11 @@ export const UplinkItem = Type.Union([
       online: Type.Boolean(),
       at: Timestamp,
     }),
+  }),
+  Type.Object({
+    key: Type.String({ minLength: 8, maxLength: 128 }),
+    kind: Type.Literal('patrol_scan'),
+    body: Type.Object({ ...Device, scan: PatrolScanReport }),
   }),
 ]);
 export type UplinkItem = Static<typeof UplinkItem>;

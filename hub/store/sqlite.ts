@@ -4,9 +4,11 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Alert, AuditEntry } from '../../common/contracts/alert.ts';
+import type { Alert, AuditEntry, RaisedAlert } from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
 import { notifyMigration } from '../notify/migrations.ts';
+import { patrolMigration } from '../patrol/migrations.ts';
+import { SqlitePatrolStore } from '../patrol/sqlite.ts';
 import { registryMigration } from '../registry/migrations.ts';
 import type {
   AlertChange,
@@ -101,6 +103,7 @@ const migrations: string[] = [
    CREATE INDEX telemetry_device ON telemetry (device_id, at);`,
   registryMigration,
   notifyMigration,
+  patrolMigration,
 ];
 
 interface AlertRow {
@@ -144,6 +147,7 @@ function toAlert(row: AlertRow): Alert {
 
 export class SqliteHubStore implements HubStore {
   readonly #db: Database.Database;
+  readonly patrol: SqlitePatrolStore;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -158,6 +162,7 @@ export class SqliteHubStore implements HubStore {
         this.#db.pragma(`user_version = ${version + 1}`);
       })();
     }
+    this.patrol = new SqlitePatrolStore(this.#db);
   }
 
   /** The open database, for feature stores that share it (registry, notify). */
@@ -224,6 +229,11 @@ export class SqliteHubStore implements HubStore {
           .run(site, deviceKind, deviceId, online ? 1 : 0, at);
         return {};
       }
+      case 'patrol_scan': {
+        const { site, deviceId, scan } = item.body;
+        const report = { site, reader: deviceId, report: scan };
+        return { patrolScan: this.patrol.recordReaderScanNow(report, Date.parse(now)) };
+      }
     }
   }
 
@@ -277,6 +287,12 @@ export class SqliteHubStore implements HubStore {
       .prepare(`SELECT * FROM alerts WHERE dedup_key = ? AND state != 'resolved' LIMIT 1`)
       .get(cleared.dedupKey) as AlertRow | undefined;
     if (!open) return {};
+    const detail = { clearedAt: cleared.clearedAt };
+    this.#endOpen(open, `edge:${cleared.edgeId}`, detail, now);
+    return { changedAlert: this.#alert(open.id), created: false };
+  }
+
+  #endOpen(open: AlertRow, actor: string, detail: Record<string, unknown>, now: string): void {
     // A warning or notice whose condition ended resolves itself; a critical
     // alert waits for a person to close it.
     const autoResolve = open.severity !== 'critical';
@@ -287,13 +303,55 @@ export class SqliteHubStore implements HubStore {
       )
       .run(now, autoResolve ? 1 : 0, open.id);
     this.#auditNow(
-      `edge:${cleared.edgeId}`,
+      actor,
       autoResolve ? 'resolved' : 'condition_cleared',
       `alert:${open.id}`,
-      { clearedAt: cleared.clearedAt },
+      detail,
       now,
     );
-    return { changedAlert: this.#alert(open.id), created: false };
+  }
+
+  async raiseOnce(raised: RaisedAlert, actor: string): Promise<Alert | undefined> {
+    return this.#db.transaction(() => {
+      const ever = this.#db.prepare('SELECT 1 FROM alerts WHERE dedup_key = ? LIMIT 1');
+      if (ever.get(raised.dedupKey)) return undefined;
+      const now = new Date().toISOString();
+      const id = randomUUID();
+      this.#db
+        .prepare(
+          `INSERT INTO alerts (id, type, severity, state, site, edge_id, subject_kind, subject_id,
+             dedup_key, raised_at, received_at, updated_at, evidence)
+           VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          raised.type,
+          raised.severity,
+          raised.site,
+          raised.edgeId,
+          raised.subject.kind,
+          raised.subject.id,
+          raised.dedupKey,
+          raised.raisedAt,
+          now,
+          now,
+          raised.evidence ? JSON.stringify(raised.evidence) : null,
+        );
+      this.#auditNow(actor, 'raised', `alert:${id}`, { type: raised.type }, now);
+      return this.#alert(id);
+    })();
+  }
+
+  async endCondition(dedupKey: string, actor: string, atMs: number): Promise<Alert | undefined> {
+    return this.#db.transaction(() => {
+      const open = this.#db
+        .prepare(`SELECT * FROM alerts WHERE dedup_key = ? AND state != 'resolved' LIMIT 1`)
+        .get(dedupKey) as AlertRow | undefined;
+      if (!open || open.condition_cleared === 1) return undefined;
+      const detail = { clearedAt: new Date(atMs).toISOString() };
+      this.#endOpen(open, actor, detail, new Date().toISOString());
+      return this.#alert(open.id);
+    })();
   }
 
   #alert(id: string): Alert {

@@ -1,9 +1,10 @@
 // What the hub needs from its database. The SQLite implementation is the
 // embedded default; a PostgreSQL one can satisfy the same interface, which is
 // why every method returns a promise even though SQLite answers at once.
-import type { Alert, AlertState, AuditEntry } from '../../common/contracts/alert.ts';
+import type { Alert, AlertState, AuditEntry, RaisedAlert } from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
 import type { StaffRole } from '../config.ts';
+import type { PatrolStore, ScanOutcome } from '../patrol/store.ts';
 
 export interface AlertFilter {
   states?: AlertState[];
@@ -37,6 +38,8 @@ export interface IngestOutcome {
   duplicate: boolean;
   changedAlert?: Alert;
   created?: boolean;
+  /** A reader's patrol scan, for the patrol evaluator. */
+  patrolScan?: ScanOutcome;
 }
 
 export interface AlertChange {
@@ -55,6 +58,9 @@ export interface DeviceState {
 }
 
 export interface HubStore {
+  /** Patrol plans, scans and rounds, in the same database. */
+  readonly patrol: PatrolStore;
+
   /** Applies items from one edge, each exactly once across retries. */
   ingest(edgeId: string, items: UplinkItem[]): Promise<IngestOutcome[]>;
 
@@ -66,6 +72,14 @@ export interface HubStore {
     change: AlertChange,
     audit: { actor: string; action: string; detail?: Record<string, unknown> },
   ): Promise<Alert | undefined>;
+
+  /**
+   * An alert the hub itself raises. Undefined when an alert with this dedup key
+   * was ever raised, open or resolved: a restart cannot raise it twice.
+   */
+  raiseOnce(raised: RaisedAlert, actor: string): Promise<Alert | undefined>;
+  /** The condition behind an open alert ended, as an edge's clear does. */
+  endCondition(dedupKey: string, actor: string, atMs: number): Promise<Alert | undefined>;
 
   audit(
     actor: string,
