@@ -14,6 +14,8 @@ const usage = `usage: haven <command> [options]
 commands:
   hub --config <file>        run the police-room hub
   edge --config <file>       run an edge agent
+  demo [--duration <s>] [--speed <x>] [--port <n>]
+                             run a hub, edges and simulated devices on this machine
   hash-password [--device]   read a password on stdin, print its hash for a config file
 `;
 
@@ -51,7 +53,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { config: { type: 'string' }, device: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      device: { type: 'boolean' },
+      duration: { type: 'string' },
+      speed: { type: 'string' },
+      port: { type: 'string' },
+    },
     allowPositionals: true,
   });
 
@@ -73,6 +81,17 @@ async function main(argv: string[]): Promise<number> {
       await agent.start();
       runUntilSignal(agent, log);
       return -1;
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo/run.ts');
+      const summary = await runDemo({
+        ...(values.duration !== undefined && { durationSeconds: Number(values.duration) }),
+        speed: Number(values.speed ?? 1),
+        port: Number(values.port ?? 8080),
+        dataDir: '.data/demo',
+      });
+      process.stdout.write(`${JSON.stringify({ summary }, null, 2)}\n`);
+      return summary.errors.length === 0 ? 0 : 1;
     }
     case 'hash-password': {
       const password = await readStdin();
