@@ -1,11 +1,17 @@
 // The hub's config file: where it listens, its data, the edges it trusts and
 // the staff accounts it starts with.
 import { Type, type Static } from '@sinclair/typebox';
+import { RetentionConfig } from './governance/config.ts';
+import { NotifyConfig } from './notify/config.ts';
 
 export const StaffRole = Type.Union([
   Type.Literal('viewer'),
   Type.Literal('operator'),
   Type.Literal('admin'),
+  // Limited to part of the community (hub/scopes/scope.ts).
+  Type.Literal('grid_worker'),
+  Type.Literal('family'),
+  Type.Literal('doctor'),
 ]);
 export type StaffRole = Static<typeof StaffRole>;
 
@@ -52,6 +58,10 @@ export const HubConfig = Type.Object(
     secureCookies: Type.Boolean({ default: false }),
     /** Message the band shows when the police room acknowledges its SOS. */
     helpComingMessage: Type.String({ default: '警务室已收到求助，工作人员正在赶来' }),
+    /** Escalation policies and notification channels (hub/notify/config.ts). */
+    notify: NotifyConfig,
+    /** Retention of personal data per kind (hub/governance/config.ts). */
+    retention: RetentionConfig,
   },
   { additionalProperties: false },
 );

@@ -13,13 +13,25 @@ import websocket from '@fastify/websocket';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../common/log.ts';
 import type { HubConfig } from './config.ts';
+import access from './access/routes.ts';
+import { AccessLog } from './access/store.ts';
 import alerts from './alerts/routes.ts';
 import auth from './auth/plugin.ts';
 import devices from './devices/routes.ts';
 import { EdgeCommandRelay } from './edges/commands.ts';
 import edges from './edges/plugin.ts';
+import faces from './faces/routes.ts';
+import { FaceGalleryStore } from './faces/store.ts';
 import { LiveBus } from './live/bus.ts';
 import live from './live/plugin.ts';
+import patrol from './patrol/plugin.ts';
+import { registerCoreHolders } from './governance/core-holders.ts';
+import { DataGovernance } from './governance/holders.ts';
+import governance from './governance/routes.ts';
+import registry from './registry/routes.ts';
+import { SqliteRegistryStore } from './registry/sqlite.ts';
+import type { RegistryStore } from './registry/store.ts';
+import { ScopeGuard } from './scopes/scope.ts';
 import { SqliteHubStore } from './store/sqlite.ts';
 import type { HubStore } from './store/store.ts';
 import './types.ts';
@@ -30,12 +42,17 @@ export class Hub {
   readonly app: FastifyInstance;
   readonly store: HubStore;
   readonly commands: EdgeCommandRelay;
+  readonly registry: RegistryStore;
+  readonly governance = new DataGovernance();
 
   constructor(
     private readonly config: HubConfig,
     private readonly log: Logger,
   ) {
-    this.store = new SqliteHubStore(config.dataDir);
+    const store = new SqliteHubStore(config.dataDir);
+    this.store = store;
+    this.registry = new SqliteRegistryStore(store.database);
+    registerCoreHolders(this.governance, store.database, this.registry);
     this.commands = new EdgeCommandRelay(this.store, log.child({ feature: 'commands' }));
     this.app = Fastify<RawServerDefault>({
       loggerInstance: log as FastifyBaseLogger,
@@ -49,6 +66,9 @@ export class Hub {
     app.decorate('live', new LiveBus());
     app.decorate('hubConfig', config);
     app.decorate('commands', this.commands);
+    app.decorate('registry', this.registry);
+    app.decorate('scopes', new ScopeGuard(this.registry));
+    app.decorate('governance', this.governance);
 
     await app.register(swagger, {
       openapi: {
@@ -68,7 +88,13 @@ export class Hub {
     await app.register(edges);
     await app.register(alerts);
     await app.register(devices);
+    const database = (this.store as SqliteHubStore).database;
+    await app.register(access, { log: new AccessLog(database) });
+    await app.register(faces, { store: new FaceGalleryStore(database) });
     await app.register(live);
+    await app.register(patrol);
+    await app.register(registry);
+    await app.register(governance);
     await app.register(fastifyStatic, { root: dashboardDir, prefix: '/' });
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));

@@ -2,10 +2,16 @@
 import type { LiveBus } from './live/bus.ts';
 import type { HubStore } from './store/store.ts';
 import type { HubConfig, StaffRole } from './config.ts';
+import type { ScopeGuard } from './scopes/scope.ts';
 
 export interface StaffIdentity {
   username: string;
   role: StaffRole;
+}
+
+export interface StaffAccess {
+  /** The route checks the staff member's scope itself, so scoped roles may pass. */
+  scoped?: boolean;
 }
 
 export interface EdgeIdentity {
@@ -19,7 +25,12 @@ declare module 'fastify' {
     live: LiveBus;
     hubConfig: HubConfig;
     /** preHandler: a logged-in staff member with at least this role. */
-    requireStaff(role: StaffRole): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireStaff(
+      role: StaffRole,
+      access?: StaffAccess,
+    ): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** What scoped staff (grid workers, family, doctors) may see. */
+    scopes: ScopeGuard;
     /** preHandler: an edge presenting its bearer token. */
     requireEdge: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }

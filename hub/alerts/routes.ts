@@ -2,11 +2,12 @@
 // resolve, note. Every change is audited with who and when, and pushed live.
 // Acknowledging a wristband's alarm tells the band that help is coming.
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { Alert, AlertState, AuditEntry } from '../../common/contracts/alert.ts';
 import type { AlertChange } from '../store/store.ts';
 import { AlertNotFound, AlertStateConflict } from '../errors.ts';
+import { isScopedRole } from '../scopes/scope.ts';
 
 const AlertParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object(
@@ -63,26 +64,39 @@ async function alertsPlugin(app: FastifyInstance): Promise<void> {
     return changed;
   }
 
+  /** preHandler: an alert outside the staff member's scope is, to them, not there. */
+  async function alertInScope(request: FastifyRequest): Promise<void> {
+    const { id } = request.params as Static<typeof AlertParams>;
+    const alert = await store.getAlert(id);
+    if (alert && !(await app.scopes.canSeeAlert(request.staff!, alert))) {
+      throw new AlertNotFound(id);
+    }
+  }
+  const viewer = { preHandler: [app.requireStaff('viewer', { scoped: true }), alertInScope] };
+
   app.get(
     '/api/alerts',
     {
-      preHandler: app.requireStaff('viewer'),
+      preHandler: app.requireStaff('viewer', { scoped: true }),
       schema: { querystring: ListQuery, response: { 200: Type.Array(Alert) }, tags: ['alerts'] },
     },
     async (request) => {
       const query = request.query as Static<typeof ListQuery>;
-      return store.listAlerts({
+      const limit = query.limit ?? 200;
+      // Scoped staff get the visible part of the newest 1000; older ones need a filter.
+      const alerts = await store.listAlerts({
         ...(query.state && { states: query.state }),
         ...(query.type && { type: query.type }),
-        limit: query.limit ?? 200,
+        limit: isScopedRole(request.staff!.role) ? 1000 : limit,
       });
+      return (await app.scopes.filterAlerts(request.staff!, alerts)).slice(0, limit);
     },
   );
 
   app.get(
     '/api/alerts/:id',
     {
-      preHandler: app.requireStaff('viewer'),
+      ...viewer,
       schema: {
         params: AlertParams,
         response: { 200: Type.Object({ alert: Alert, audit: Type.Array(AuditEntry) }) },
@@ -97,7 +111,7 @@ async function alertsPlugin(app: FastifyInstance): Promise<void> {
     },
   );
 
-  const operator = { preHandler: app.requireStaff('operator') };
+  const operator = { preHandler: [app.requireStaff('operator', { scoped: true }), alertInScope] };
   const open: AlertState[] = ['new', 'acknowledged', 'dispatched'];
 
   app.post(

@@ -7,9 +7,18 @@ import { Type } from '@sinclair/typebox';
 import { hashPassword, hashToken, newToken, verifyPassword } from '../../common/passwords.ts';
 import type { StaffRole } from '../config.ts';
 import { BadLogin, Forbidden, Unauthenticated } from '../errors.ts';
+import { isScopedRole } from '../scopes/scope.ts';
+import type { StaffAccess } from '../types.ts';
 
 export const sessionCookie = 'haven_session';
-const roleRank: Record<StaffRole, number> = { viewer: 0, operator: 1, admin: 2 };
+const roleRank: Record<StaffRole, number> = {
+  viewer: 0,
+  operator: 1,
+  admin: 2,
+  grid_worker: 1,
+  family: 1,
+  doctor: 1,
+};
 
 const LoginBody = Type.Object(
   {
@@ -41,12 +50,14 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
   }
 
   app.decorateRequest('staff', undefined);
-  app.decorate('requireStaff', (role: StaffRole) => {
+  app.decorate('requireStaff', (role: StaffRole, access: StaffAccess = {}) => {
     return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
       const token = sessionToken(request);
       const session = token ? await store.getSession(hashToken(token)) : undefined;
       if (!session) throw new Unauthenticated();
       if (roleRank[session.role] < roleRank[role]) throw new Forbidden(session.role);
+      // Scoped staff pass only routes that check scopes themselves.
+      if (isScopedRole(session.role) && !access.scoped) throw new Forbidden(session.role);
       request.staff = { username: session.username, role: session.role };
     };
   });
@@ -94,7 +105,7 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
 
   app.post(
     '/api/auth/logout',
-    { preHandler: app.requireStaff('viewer'), schema: { tags: ['auth'] } },
+    { preHandler: app.requireStaff('viewer', { scoped: true }), schema: { tags: ['auth'] } },
     async (request, reply) => {
       const token = sessionToken(request);
       if (token) await store.deleteSession(hashToken(token));
@@ -105,7 +116,7 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/auth/me',
-    { preHandler: app.requireStaff('viewer'), schema: { tags: ['auth'] } },
+    { preHandler: app.requireStaff('viewer', { scoped: true }), schema: { tags: ['auth'] } },
     async (request) => request.staff,
   );
 }

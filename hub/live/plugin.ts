@@ -1,20 +1,65 @@
 // Live push to dashboards: a logged-in staff member's browser keeps a
-// WebSocket open and receives every new or changed alert as one JSON message.
+// WebSocket open and receives every new or changed alert in their scope as one
+// JSON message, and notifications addressed to them, which it marks read.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { Alert } from '../../common/contracts/alert.ts';
+import type { LiveNotification } from './bus.ts';
+
+/** A dashboard says it showed a notification: {"type":"read","deliveryId":"…"}. */
+function parseReadReceipt(data: Buffer): { deliveryId: string } | undefined {
+  if (data.length > 1024) return undefined;
+  try {
+    const message = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+    const { type, deliveryId } = message;
+    if (type !== 'read' || typeof deliveryId !== 'string' || deliveryId.length > 64) return;
+    return { deliveryId };
+  } catch {
+    return undefined;
+  }
+}
 
 async function livePlugin(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/live',
-    { websocket: true, preValidation: app.requireStaff('viewer'), schema: { hide: true } },
+    {
+      websocket: true,
+      preValidation: app.requireStaff('viewer', { scoped: true }),
+      schema: { hide: true },
+    },
     (socket, request) => {
       const staff = request.staff!;
+      // Scope checks are async; a chain keeps this socket's messages in order.
+      let pushed = Promise.resolve();
       const onAlert = (alert: Alert, change: 'created' | 'updated'): void => {
-        socket.send(JSON.stringify({ type: 'alert', change, alert }));
+        pushed = pushed
+          .then(async () => {
+            if (!(await app.scopes.canSeeAlert(staff, alert))) return;
+            socket.send(JSON.stringify({ type: 'alert', change, alert }));
+          })
+          .catch((error: unknown) => {
+            request.log.error({ err: error, alert: alert.id }, 'live push failed');
+          });
       };
+      const onNotification = (username: string, notification: LiveNotification): void => {
+        if (username !== staff.username) return;
+        socket.send(JSON.stringify({ type: 'notification', ...notification }), (error) => {
+          if (!error) app.live.emit('receipt', username, notification.deliveryId, 'delivered');
+        });
+      };
+      socket.on('message', (data: Buffer) => {
+        const message = parseReadReceipt(data);
+        if (message) app.live.emit('receipt', staff.username, message.deliveryId, 'read');
+      });
       app.live.on('alert', onAlert);
-      socket.on('close', () => app.live.off('alert', onAlert));
+      app.live.on('notification', onNotification);
+      const open = app.live.openSockets;
+      open.set(staff.username, (open.get(staff.username) ?? 0) + 1);
+      socket.on('close', () => {
+        app.live.off('alert', onAlert);
+        app.live.off('notification', onNotification);
+        open.set(staff.username, (open.get(staff.username) ?? 1) - 1);
+      });
       socket.send(JSON.stringify({ type: 'hello', username: staff.username, role: staff.role }));
       request.log.info({ username: staff.username }, 'dashboard connected to live push');
     },
