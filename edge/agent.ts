@@ -9,8 +9,7 @@ import { DeviceRegistry } from './devices/registry.ts';
 import { DeviceMessageRouter } from './devices/router.ts';
 import { EdgeCounters } from './metrics.ts';
 import { Outbox } from './outbox/outbox.ts';
-import { BandAlarmRules } from './rules/band-alarms.ts';
-import { StandingConditions } from './rules/conditions.ts';
+import { ElderlyCareRules } from './rules/elderly-care.ts';
 import { openEdgeDatabase, type EdgeDatabase } from './store/database.ts';
 import { CommandChannel } from './uplink/commands.ts';
 import { UplinkSender } from './uplink/sender.ts';
@@ -22,6 +21,7 @@ export class EdgeAgent {
   #broker: DeviceBroker | undefined;
   #sender: UplinkSender | undefined;
   #commands: CommandChannel | undefined;
+  #rules: ElderlyCareRules | undefined;
   outbox: Outbox | undefined;
   mqttPort = 0;
 
@@ -39,12 +39,26 @@ export class EdgeAgent {
     const outbox = new Outbox(database, { maxTelemetry: config.maxQueuedTelemetry });
     this.outbox = outbox;
 
-    const rules = new BandAlarmRules(
+    const rules = new ElderlyCareRules(
+      database,
       outbox,
-      new StandingConditions(database),
-      config.rules,
-      log.child({ feature: 'band-alarms' }),
+      {
+        care: config.care,
+        lowBatteryPercent: config.rules.lowBatteryPercent,
+        batteryHysteresisPercent: config.rules.batteryHysteresisPercent,
+        bands: config.devices
+          .filter((device) => device.kind === 'band')
+          .map((device) => ({
+            site: config.site,
+            edgeId: config.edgeId,
+            bandId: device.id,
+            ...(device.subject !== undefined && { resident: device.subject }),
+          })),
+      },
+      log.child({ feature: 'elderly-care' }),
     );
+    this.#rules = rules;
+    rules.start();
     const bands = new BandIngest(config.edgeId, outbox, rules, this.counters, log);
     const router = new DeviceMessageRouter(bands, outbox, log);
     const broker = new DeviceBroker(this.registry, router, this.counters, log);
@@ -86,6 +100,7 @@ export class EdgeAgent {
     this.#commands?.stop();
     await this.#broker?.stop();
     await this.#sender?.stop();
+    this.#rules?.stop();
     this.outbox?.stop();
     this.#database?.close();
     this.#database = undefined;

@@ -1,6 +1,7 @@
 // The edge agent's config file: what site it serves, where its hub is, and the
 // devices allowed to connect to its broker.
 import { Type, type Static } from '@sinclair/typebox';
+import { CareConfig } from './rules/care-settings.ts';
 
 export const DeviceKind = Type.Union([
   Type.Literal('band'),
@@ -57,6 +58,8 @@ export const EdgeConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Elderly-care rules: community defaults and per-band settings (rules/care-settings.ts). */
+    care: CareConfig,
     /** Telemetry rows kept in the outbox while the hub is away; the oldest go first. */
     maxQueuedTelemetry: Type.Integer({ minimum: 1000, default: 500_000 }),
     devices: Type.Array(RegisteredDevice, { default: [] }),

@@ -5,7 +5,7 @@ import type { Logger } from '../../common/log.ts';
 import type { DeviceIdentity } from '../devices/registry.ts';
 import type { EdgeCounters } from '../metrics.ts';
 import { Priority, type Outbox } from '../outbox/outbox.ts';
-import type { BandAlarmRules } from '../rules/band-alarms.ts';
+import type { BandRules } from '../rules/elderly-care.ts';
 
 const telemetryValidator = new Validator(BandTelemetry);
 const eventValidator = new Validator(BandEvent);
@@ -14,7 +14,7 @@ export class BandIngest {
   constructor(
     private readonly edgeId: string,
     private readonly outbox: Outbox,
-    private readonly rules: BandAlarmRules,
+    private readonly rules: BandRules,
     private readonly counters: EdgeCounters,
     private readonly log: Logger,
   ) {}
@@ -26,7 +26,12 @@ export class BandIngest {
   accept(band: DeviceIdentity, channel: string, payload: Buffer): string | undefined {
     const parsed = parseJson(payload);
     if (parsed === undefined) return 'payload is not JSON';
-    const context = { site: band.site, edgeId: this.edgeId, bandId: band.id };
+    const context = {
+      site: band.site,
+      edgeId: this.edgeId,
+      bandId: band.id,
+      ...(band.subject !== undefined && { resident: band.subject }),
+    };
     const device = { site: band.site, deviceKind: 'band', deviceId: band.id };
 
     if (channel === 'telemetry') {

@@ -21,6 +21,14 @@ const migrations: string[] = [
      dedup_key TEXT PRIMARY KEY,
      raised_at INTEGER NOT NULL
    );`,
+  // Elderly-care rules: per band and rule, what must outlive a restart (since
+  // when a band is off the wrist, how long its wearer has not moved, ...).
+  `CREATE TABLE care_state (
+     rule TEXT NOT NULL,
+     band_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     PRIMARY KEY (rule, band_id)
+   );`,
 ];
 
 export function openEdgeDatabase(dataDir: string): EdgeDatabase {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Alert, AuditEntry, RaisedAlert } from '../../common/contracts/alert.ts';
+import type { Alert, AuditEntry, RaisedAlert, Severity } from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
 import { notifyMigration } from '../notify/migrations.ts';
 import { patrolMigration } from '../patrol/migrations.ts';
@@ -105,6 +105,9 @@ const migrations: string[] = [
   notifyMigration,
   patrolMigration,
 ];
+
+/** Lower is more severe. */
+const severityRank: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 interface AlertRow {
   id: string;
@@ -246,12 +249,29 @@ export class SqliteHubStore implements HubStore {
       .prepare(`SELECT * FROM alerts WHERE dedup_key = ? AND state != 'resolved' LIMIT 1`)
       .get(raised.dedupKey) as AlertRow | undefined;
     if (open) {
+      // A standing condition that got worse is the same alert at a higher
+      // severity with the newest evidence; it never drops back by itself.
+      const escalated = severityRank[raised.severity] < severityRank[open.severity as Severity];
       this.#db
         .prepare(
           `UPDATE alerts SET occurrences = occurrences + 1, condition_cleared = 0,
-             updated_at = ? WHERE id = ?`,
+             updated_at = ?, severity = ?, evidence = coalesce(?, evidence) WHERE id = ?`,
         )
-        .run(now, open.id);
+        .run(
+          now,
+          escalated ? raised.severity : open.severity,
+          raised.evidence ? JSON.stringify(raised.evidence) : null,
+          open.id,
+        );
+      if (escalated) {
+        this.#auditNow(
+          `edge:${edgeId}`,
+          'escalated',
+          `alert:${open.id}`,
+          { from: open.severity, to: raised.severity },
+          now,
+        );
+      }
       return { changedAlert: this.#alert(open.id), created: false };
     }
     const id = randomUUID();

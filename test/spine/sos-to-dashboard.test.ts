@@ -24,7 +24,9 @@ describe('an SOS from a wristband', () => {
 
   beforeEach(async () => {
     ({ hub, url: hubUrl } = await startHub(`${folder.path}/hub`));
-    edge = await startEdge(`${folder.path}/edge`, hubUrl, ['band-001', 'band-002']);
+    // Band removal warns at once here; its waiting time is tested in test/elderly.
+    const care = { defaults: { removedMinutes: 0 } };
+    edge = await startEdge(`${folder.path}/edge`, hubUrl, ['band-001', 'band-002'], { care });
     band = await connectBand(edge.mqttPort, 'band-001');
     watcher = await LiveWatcher.open(hubUrl, await login(hubUrl));
   });

@@ -61,7 +61,13 @@ export async function startHub(dataDir: string, port = 0): Promise<{ hub: Hub; u
   return { hub, url };
 }
 
-export function edgeConfig(dataDir: string, hubUrl: string, bandIds: string[]): EdgeConfig {
+/** `extra`: more top-level config sections, as a config file would give them. */
+export function edgeConfig(
+  dataDir: string,
+  hubUrl: string,
+  bandIds: string[],
+  extra: Record<string, unknown> = {},
+): EdgeConfig {
   return parseConfig(
     EdgeConfig,
     {
@@ -71,6 +77,7 @@ export function edgeConfig(dataDir: string, hubUrl: string, bandIds: string[]): 
       mqtt: { host: '127.0.0.1', port: 0 },
       hub: { url: hubUrl, token: edgeToken, maxBackoffMs: 500 },
       devices: bandIds.map(registeredBand),
+      ...extra,
     },
     'test edge config',
   );
@@ -80,8 +87,9 @@ export async function startEdge(
   dataDir: string,
   hubUrl: string,
   bandIds: string[],
+  extra: Record<string, unknown> = {},
 ): Promise<EdgeAgent> {
-  const agent = new EdgeAgent(edgeConfig(dataDir, hubUrl, bandIds), silentLogger());
+  const agent = new EdgeAgent(edgeConfig(dataDir, hubUrl, bandIds, extra), silentLogger());
   await agent.start();
   return agent;
 }
