@@ -9,7 +9,8 @@ export const CellTower = Type.Object(
     mnc: Type.Integer({ minimum: 0, maximum: 999 }),
     lac: Type.Integer({ minimum: 0 }),
     cid: Type.Integer({ minimum: 0 }),
-    rssi: Type.Number(),
+    /** Some watches leave a cell's signal out. */
+    rssi: Type.Optional(Type.Number()),
   },
   { additionalProperties: false },
 );
