@@ -76,8 +76,9 @@ export class CareRig {
   }
 
   /** Stops the rules and closes the database, then opens both again, as a restart does. */
-  restart(): void {
+  restart(whileDown?: () => void): void {
     this.#stop();
+    whileDown?.();
     this.#open();
   }
 
