@@ -9,6 +9,7 @@ import { DeviceRegistry } from './devices/registry.ts';
 import { DeviceMessageRouter } from './devices/router.ts';
 import { EdgeCounters } from './metrics.ts';
 import { Outbox } from './outbox/outbox.ts';
+import { PatrolIngest } from './patrol/ingest.ts';
 import { ElderlyCareRules } from './rules/elderly-care.ts';
 import { openEdgeDatabase, type EdgeDatabase } from './store/database.ts';
 import { CommandChannel } from './uplink/commands.ts';
@@ -60,7 +61,8 @@ export class EdgeAgent {
     this.#rules = rules;
     rules.start();
     const bands = new BandIngest(config.edgeId, outbox, rules, this.counters, log);
-    const router = new DeviceMessageRouter(bands, outbox, log);
+    const patrol = new PatrolIngest(outbox, this.counters, log.child({ feature: 'patrol' }));
+    const router = new DeviceMessageRouter(bands, outbox, log, patrol);
     const broker = new DeviceBroker(this.registry, router, this.counters, log);
     this.#broker = broker;
 

@@ -1,6 +1,7 @@
 // The edge agent's config file: what site it serves, where its hub is, and the
 // devices allowed to connect to its broker.
 import { Type, type Static } from '@sinclair/typebox';
+import { EdgeFacesConfig } from './faces/config.ts';
 import { CareConfig } from './rules/care-settings.ts';
 
 export const DeviceKind = Type.Union([
@@ -63,6 +64,8 @@ export const EdgeConfig = Type.Object(
     /** Telemetry rows kept in the outbox while the hub is away; the oldest go first. */
     maxQueuedTelemetry: Type.Integer({ minimum: 1000, default: 500_000 }),
     devices: Type.Array(RegisteredDevice, { default: [] }),
+    /** Face recognition at gates (edge/faces/config.ts); off when absent. */
+    faces: Type.Optional(EdgeFacesConfig),
   },
   { additionalProperties: false },
 );

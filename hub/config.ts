@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RetentionConfig } from './governance/config.ts';
 import { NotifyConfig } from './notify/config.ts';
+import { PatrolConfig } from './patrol/config.ts';
 
 export const StaffRole = Type.Union([
   Type.Literal('viewer'),
@@ -12,6 +13,8 @@ export const StaffRole = Type.Union([
   Type.Literal('grid_worker'),
   Type.Literal('family'),
   Type.Literal('doctor'),
+  // Patrol guards post scans and read their own rounds, nothing else (hub/auth/plugin.ts).
+  Type.Literal('guard'),
 ]);
 export type StaffRole = Static<typeof StaffRole>;
 
@@ -58,6 +61,8 @@ export const HubConfig = Type.Object(
     secureCookies: Type.Boolean({ default: false }),
     /** Message the band shows when the police room acknowledges its SOS. */
     helpComingMessage: Type.String({ default: '警务室已收到求助，工作人员正在赶来' }),
+    /** How patrol rounds are judged (hub/patrol/config.ts). */
+    patrol: PatrolConfig,
     /** Escalation policies and notification channels (hub/notify/config.ts). */
     notify: NotifyConfig,
     /** Retention of personal data per kind (hub/governance/config.ts). */

@@ -20,6 +20,7 @@ import { EdgeCommandRelay } from './edges/commands.ts';
 import edges from './edges/plugin.ts';
 import { LiveBus } from './live/bus.ts';
 import live from './live/plugin.ts';
+import patrol from './patrol/plugin.ts';
 import { registerCoreHolders } from './governance/core-holders.ts';
 import { DataGovernance } from './governance/holders.ts';
 import governance from './governance/routes.ts';
@@ -84,6 +85,7 @@ export class Hub {
     await app.register(alerts);
     await app.register(devices);
     await app.register(live);
+    await app.register(patrol);
     await app.register(registry);
     await app.register(governance);
     await app.register(fastifyStatic, { root: dashboardDir, prefix: '/' });

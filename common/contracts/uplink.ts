@@ -1,6 +1,7 @@
 // What an edge sends the hub (POST /api/edge/ingest) and what the hub sends back
 // to an edge over its command channel (WebSocket /api/edge/commands).
 import { Type, type Static } from '@sinclair/typebox';
+import { AccessEvent } from './access.ts';
 import { ClearedCondition, RaisedAlert } from './alert.ts';
 import { BandEvent, BandTelemetry, Timestamp } from './band.ts';
 import { PatrolScanReport } from './patrol.ts';
@@ -45,6 +46,11 @@ export const UplinkItem = Type.Union([
     key: Type.String({ minLength: 8, maxLength: 128 }),
     kind: Type.Literal('patrol_scan'),
     body: Type.Object({ ...Device, scan: PatrolScanReport }),
+  }),
+  Type.Object({
+    key: Type.String({ minLength: 8, maxLength: 128 }),
+    kind: Type.Literal('access'),
+    body: AccessEvent,
   }),
 ]);
 export type UplinkItem = Static<typeof UplinkItem>;

@@ -3,6 +3,7 @@
 // same for every kind.
 import type { Logger } from '../../common/log.ts';
 import type { BandIngest } from '../bands/ingest.ts';
+import type { PatrolIngest } from '../patrol/ingest.ts';
 import type { DeviceMessageSink } from '../broker/broker.ts';
 import { Priority, type Outbox } from '../outbox/outbox.ts';
 import type { DeviceIdentity } from './registry.ts';
@@ -12,11 +13,15 @@ export class DeviceMessageRouter implements DeviceMessageSink {
     private readonly bands: BandIngest,
     private readonly outbox: Outbox,
     private readonly log: Logger,
+    private readonly patrol?: PatrolIngest,
   ) {}
 
   accept(device: DeviceIdentity, channel: string, payload: Buffer): string | undefined {
     if (channel === 'status') return this.#status(device, payload);
     if (device.kind === 'band') return this.bands.accept(device, channel, payload);
+    if (device.kind === 'patrol' && this.patrol) {
+      return this.patrol.accept(device, channel, payload);
+    }
     return `no handler for ${device.kind}/${channel}`;
   }
 

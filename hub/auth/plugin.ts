@@ -18,6 +18,8 @@ const roleRank: Record<StaffRole, number> = {
   grid_worker: 1,
   family: 1,
   doctor: 1,
+  // Below every other role: requireStaff('guard') admits any account.
+  guard: -1,
 };
 
 const LoginBody = Type.Object(
@@ -56,6 +58,9 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
       const session = token ? await store.getSession(hashToken(token)) : undefined;
       if (!session) throw new Unauthenticated();
       if (roleRank[session.role] < roleRank[role]) throw new Forbidden(session.role);
+      // Not by rank alone: a guard passes only routes opened to guards, so no
+      // change of ranks can ever give him the alert wall or an operator's rights.
+      if (session.role === 'guard' && role !== 'guard') throw new Forbidden(session.role);
       // Scoped staff pass only routes that check scopes themselves.
       if (isScopedRole(session.role) && !access.scoped) throw new Forbidden(session.role);
       request.staff = { username: session.username, role: session.role };
@@ -105,7 +110,7 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
 
   app.post(
     '/api/auth/logout',
-    { preHandler: app.requireStaff('viewer', { scoped: true }), schema: { tags: ['auth'] } },
+    { preHandler: app.requireStaff('guard', { scoped: true }), schema: { tags: ['auth'] } },
     async (request, reply) => {
       const token = sessionToken(request);
       if (token) await store.deleteSession(hashToken(token));
@@ -116,7 +121,7 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/auth/me',
-    { preHandler: app.requireStaff('viewer', { scoped: true }), schema: { tags: ['auth'] } },
+    { preHandler: app.requireStaff('guard', { scoped: true }), schema: { tags: ['auth'] } },
     async (request) => request.staff,
   );
 }

@@ -61,6 +61,7 @@ async function edgesPlugin(app: FastifyInstance): Promise<void> {
       }
       const outcomes = await app.store.ingest(edge.id, own);
       for (const outcome of outcomes) {
+        if (outcome.patrolScan) app.live.emit('patrolScan', outcome.patrolScan, edge.id);
         if (!outcome.changedAlert) continue;
         const alert = outcome.changedAlert;
         app.live.emit('alert', alert, outcome.created ? 'created' : 'updated');

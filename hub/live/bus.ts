@@ -2,6 +2,7 @@
 // per community; hubs that share load would put Redis pub/sub behind this.
 import { EventEmitter } from 'node:events';
 import type { Alert } from '../../common/contracts/alert.ts';
+import type { ScanOutcome } from '../patrol/store.ts';
 
 /** A message for one staff member's dashboards (hub/notify/dashboard-channel.ts). */
 export interface LiveNotification {
@@ -13,6 +14,8 @@ export interface LiveNotification {
 
 export interface LiveEvents {
   alert: [alert: Alert, change: 'created' | 'updated'];
+  /** A patrol reader's scan came in through an edge (hub/patrol/plugin.ts judges it). */
+  patrolScan: [outcome: ScanOutcome, edgeId: string];
   notification: [username: string, notification: LiveNotification];
   /** A dashboard got (delivered) or showed and was read (read) a notification. */
   receipt: [username: string, deliveryId: string, status: 'delivered' | 'read'];

@@ -15,6 +15,7 @@ import {
   type PatrolCondition,
   type RoundVerdict,
 } from './evaluation.ts';
+import { guardsOnShift } from './guards.ts';
 import type { PatrolStore, RoundPlan, ScanRecord, StoredSchedule } from './store.ts';
 
 export interface PatrolSettings extends EvaluationSettings {
@@ -39,7 +40,7 @@ export class PatrolEvaluator {
     private readonly store: HubStore,
     private readonly live: LiveBus,
     private readonly settings: PatrolSettings,
-    private readonly log: Logger,
+    private readonly log: Pick<Logger, 'info' | 'warn' | 'error'>,
   ) {}
 
   async start(): Promise<void> {
@@ -126,14 +127,6 @@ export class PatrolEvaluator {
         (await this.patrol.listCheckpoints()).map((checkpoint) => [checkpoint.id, checkpoint]),
       );
       for (const round of planned) {
-        const guards = assignments
-          .filter(
-            (a) =>
-              a.scheduleId === schedule.id &&
-              (a.fromDate === undefined || a.fromDate <= round.shiftDate) &&
-              (a.untilDate === undefined || a.untilDate >= round.shiftDate),
-          )
-          .map((a) => a.guard);
         const plan: RoundPlan = {
           id: roundId(schedule.id, round.plannedStartMs),
           site: route.site,
@@ -155,7 +148,7 @@ export class PatrolEvaluator {
               walkSeconds: stop.walkSeconds,
             };
           }),
-          guards: [...new Set(guards)].sort(),
+          guards: guardsOnShift(assignments, schedule.id, round.shiftDate),
         };
         if (await this.patrol.createRound(plan)) {
           this.log.info(

@@ -6,6 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert, AuditEntry, RaisedAlert, Severity } from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
+import { accessMigration } from '../access/migrations.ts';
+import { recordAccessEvent } from '../access/store.ts';
+import { facesMigration } from '../faces/migrations.ts';
 import { notifyMigration } from '../notify/migrations.ts';
 import { patrolMigration } from '../patrol/migrations.ts';
 import { SqlitePatrolStore } from '../patrol/sqlite.ts';
@@ -104,6 +107,8 @@ const migrations: string[] = [
   registryMigration,
   notifyMigration,
   patrolMigration,
+  accessMigration,
+  facesMigration,
 ];
 
 /** Lower is more severe. */
@@ -221,6 +226,9 @@ export class SqliteHubStore implements HubStore {
           .run(site, deviceKind, deviceId, body, telemetry.time);
         return {};
       }
+      case 'access':
+        recordAccessEvent(this.#db, edgeId, item.key, item.body, now);
+        return {};
       case 'device_status': {
         const { site, deviceKind, deviceId, online, at } = item.body;
         this.#db

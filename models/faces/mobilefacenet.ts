@@ -68,3 +68,25 @@ export function similarity(a: Float32Array, b: Float32Array): number {
  * README's "Face recognition" section for the figures.
  */
 export const defaultMatchThreshold = 0.5;
+
+/** Names the embedding space: galleries made by another model are not comparable. */
+export const embedderName = `${mobileFaceNet.id}:${mobileFaceNet.sha256.slice(0, 12)}`;
+
+/** Little-endian float32 bytes, as stored and as sent to edges (base64). */
+export function embeddingBytes(embedding: Float32Array): Buffer {
+  const bytes = Buffer.alloc(embedding.length * 4);
+  embedding.forEach((value, index) => bytes.writeFloatLE(value, index * 4));
+  return bytes;
+}
+
+export function embeddingFromBytes(bytes: Uint8Array): Float32Array {
+  if (bytes.length !== embeddingLength * 4) {
+    throw new RangeError(`an embedding is ${embeddingLength * 4} bytes, not ${bytes.length}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const embedding = new Float32Array(embeddingLength);
+  for (let index = 0; index < embeddingLength; index++) {
+    embedding[index] = view.getFloat32(index * 4, true);
+  }
+  return embedding;
+}

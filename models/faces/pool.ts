@@ -91,7 +91,7 @@ export class FaceWorkerPool {
 
   constructor(
     readonly settings: FacePoolSettings,
-    private readonly log: Logger,
+    private readonly log: Pick<Logger, 'info' | 'error'>,
   ) {}
 
   /** Verifies the weights here (ModelFileError names a bad file), then starts the workers. */
