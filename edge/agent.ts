@@ -7,6 +7,8 @@ import { DeviceBroker } from './broker/broker.ts';
 import type { EdgeConfig } from './config.ts';
 import { DeviceRegistry } from './devices/registry.ts';
 import { DeviceMessageRouter } from './devices/router.ts';
+import { GateAccessIngest } from './faces/gate-access.ts';
+import { FaceRecognition } from './faces/recognition.ts';
 import { EdgeCounters } from './metrics.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { PatrolIngest } from './patrol/ingest.ts';
@@ -23,6 +25,8 @@ export class EdgeAgent {
   #sender: UplinkSender | undefined;
   #commands: CommandChannel | undefined;
   #rules: ElderlyCareRules | undefined;
+  /** Face recognition at gates; undefined when the config has no faces section. */
+  faces: FaceRecognition | undefined;
   outbox: Outbox | undefined;
   mqttPort = 0;
 
@@ -62,15 +66,37 @@ export class EdgeAgent {
     rules.start();
     const bands = new BandIngest(config.edgeId, outbox, rules, this.counters, log);
     const patrol = new PatrolIngest(outbox, this.counters, log.child({ feature: 'patrol' }));
-    const router = new DeviceMessageRouter(bands, outbox, log, patrol);
+    const gateAccess = new GateAccessIngest(
+      config.edgeId,
+      outbox,
+      this.counters,
+      (residentId) => this.faces?.gallery.person(residentId),
+      log.child({ feature: 'gate-access' }),
+    );
+    const router = new DeviceMessageRouter(bands, outbox, log, patrol, gateAccess);
     const broker = new DeviceBroker(this.registry, router, this.counters, log);
     this.#broker = broker;
+    if (config.faces) {
+      // Verifies the model files now: a missing or corrupt one stops the start, named.
+      this.faces = new FaceRecognition({
+        site: config.site,
+        edgeId: config.edgeId,
+        hub: config.hub,
+        settings: config.faces,
+        database,
+        registry: this.registry,
+        broker,
+        outbox,
+        log: log.child({ feature: 'faces' }),
+      });
+    }
 
     const sender = new UplinkSender(outbox, config.hub, log.child({ feature: 'uplink' }));
     this.#sender = sender;
     sender.start();
 
     this.mqttPort = await broker.start(config.mqtt.host, config.mqtt.port);
+    await this.faces?.start();
     const commands = new CommandChannel(
       config.hub.url,
       config.hub.token,
@@ -100,6 +126,7 @@ export class EdgeAgent {
 
   async stop(): Promise<void> {
     this.#commands?.stop();
+    await this.faces?.stop();
     await this.#broker?.stop();
     await this.#sender?.stop();
     this.#rules?.stop();

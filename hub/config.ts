@@ -1,6 +1,7 @@
 // The hub's config file: where it listens, its data, the edges it trusts and
 // the staff accounts it starts with.
 import { Type, type Static } from '@sinclair/typebox';
+import { HubFacesConfig } from './faces/config.ts';
 import { RetentionConfig } from './governance/config.ts';
 import { NotifyConfig } from './notify/config.ts';
 import { PatrolConfig } from './patrol/config.ts';
@@ -61,6 +62,8 @@ export const HubConfig = Type.Object(
     secureCookies: Type.Boolean({ default: false }),
     /** Message the band shows when the police room acknowledges its SOS. */
     helpComingMessage: Type.String({ default: '警务室已收到求助，工作人员正在赶来' }),
+    /** Face enrolment: photo checks and whether photos are kept (hub/faces/config.ts). */
+    faces: HubFacesConfig,
     /** How patrol rounds are judged (hub/patrol/config.ts). */
     patrol: PatrolConfig,
     /** Escalation policies and notification channels (hub/notify/config.ts). */

@@ -3,6 +3,7 @@
 // same for every kind.
 import type { Logger } from '../../common/log.ts';
 import type { BandIngest } from '../bands/ingest.ts';
+import type { GateAccessIngest } from '../faces/gate-access.ts';
 import type { PatrolIngest } from '../patrol/ingest.ts';
 import type { DeviceMessageSink } from '../broker/broker.ts';
 import { Priority, type Outbox } from '../outbox/outbox.ts';
@@ -14,6 +15,7 @@ export class DeviceMessageRouter implements DeviceMessageSink {
     private readonly outbox: Outbox,
     private readonly log: Logger,
     private readonly patrol?: PatrolIngest,
+    private readonly gateAccess?: GateAccessIngest,
   ) {}
 
   accept(device: DeviceIdentity, channel: string, payload: Buffer): string | undefined {
@@ -21,6 +23,9 @@ export class DeviceMessageRouter implements DeviceMessageSink {
     if (device.kind === 'band') return this.bands.accept(device, channel, payload);
     if (device.kind === 'patrol' && this.patrol) {
       return this.patrol.accept(device, channel, payload);
+    }
+    if (device.kind === 'gate' && channel === 'access' && this.gateAccess) {
+      return this.gateAccess.accept(device, payload);
     }
     return `no handler for ${device.kind}/${channel}`;
   }
