@@ -28,6 +28,8 @@ import patrol from './patrol/plugin.ts';
 import { registerCoreHolders } from './governance/core-holders.ts';
 import { DataGovernance } from './governance/holders.ts';
 import governance from './governance/routes.ts';
+import notify from './notify/plugin.ts';
+import { NotifyStore } from './notify/store.ts';
 import registry from './registry/routes.ts';
 import { SqliteRegistryStore } from './registry/sqlite.ts';
 import type { RegistryStore } from './registry/store.ts';
@@ -44,6 +46,7 @@ export class Hub {
   readonly commands: EdgeCommandRelay;
   readonly registry: RegistryStore;
   readonly governance = new DataGovernance();
+  readonly notifyStore: NotifyStore;
 
   constructor(
     private readonly config: HubConfig,
@@ -53,6 +56,7 @@ export class Hub {
     this.store = store;
     this.registry = new SqliteRegistryStore(store.database);
     registerCoreHolders(this.governance, store.database, this.registry);
+    this.notifyStore = new NotifyStore(store.database);
     this.commands = new EdgeCommandRelay(this.store, log.child({ feature: 'commands' }));
     this.app = Fastify<RawServerDefault>({
       loggerInstance: log as FastifyBaseLogger,
@@ -95,6 +99,7 @@ export class Hub {
     await app.register(patrol);
     await app.register(registry);
     await app.register(governance);
+    await app.register(notify, { store: this.notifyStore });
     await app.register(fastifyStatic, { root: dashboardDir, prefix: '/' });
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));

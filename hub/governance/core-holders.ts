@@ -148,19 +148,9 @@ export function notificationsHolder(db: Db, registry: RegistryStore): PersonalDa
         )
         .all(...values);
     },
-    async eraseResident(residentId, extent): Promise<ErasureResult> {
-      if (extent === 'biometrics') return { removed: 0 };
-      const contactIds = (await registry.contactsOf(residentId)).map((contact) => contact.id);
-      if (contactIds.length === 0) return { removed: 0 };
-      const marks = contactIds.map(() => '?').join(',');
-      // Deliveries stay as the record of who was told; the phones' push addresses go.
-      const removed = db
-        .prepare(
-          `DELETE FROM push_subscriptions WHERE recipient_kind = 'contact'
-           AND recipient_id IN (${marks})`,
-        )
-        .run(...contactIds).changes;
-      return { removed };
+    async eraseResident(): Promise<ErasureResult> {
+      // Deliveries stay as the record of who was told; they name no health data.
+      return { removed: 0 };
     },
   };
 }

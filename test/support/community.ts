@@ -182,3 +182,73 @@ export async function raiseAlert(
   if (!alert) throw new Error('the raised alert was not stored');
   return alert;
 }
+
+/**
+ * The same community written straight into the stores, for tests that drive
+ * escalation with fake timers and no HTTP.
+ */
+export async function seedCommunity(
+  registry: import('../../hub/registry/store.ts').RegistryStore,
+  hubStore: import('../../hub/store/store.ts').HubStore,
+): Promise<void> {
+  const staff: [string, 'grid_worker' | 'family' | 'operator', ('duty_officer' | 'leader')[]][] = [
+    [workerNorth.username, 'grid_worker', []],
+    [workerSouth.username, 'grid_worker', []],
+    [daughterOfZhang.username, 'family', []],
+    [duty.username, 'operator', ['duty_officer']],
+    [leader.username, 'operator', ['leader']],
+  ];
+  for (const [username, role, duties] of staff) {
+    await hubStore.upsertStaff({ username, displayName: username, role, passwordHash: 'x' });
+    await registry.upsertStaffProfile({ username, phone: null, duties, channels: ['dashboard'] });
+  }
+  await registry.upsertGrid({ id: 'north', name: '北区网格', workers: [workerNorth.username] });
+  await registry.upsertGrid({ id: 'south', name: '南区网格', workers: [workerSouth.username] });
+  await registry.upsertPlace({
+    id: 'b1',
+    kind: 'building',
+    name: '1栋',
+    parentId: null,
+    gridId: 'north',
+  });
+  await registry.upsertPlace({
+    id: 'b2',
+    kind: 'building',
+    name: '2栋',
+    parentId: null,
+    gridId: 'south',
+  });
+  await registry.upsertHousehold({ id: 'h-101', placeId: 'b1', name: null, phone: null });
+  await registry.upsertHousehold({ id: 'h-202', placeId: 'b2', name: null, phone: null });
+  for (const [id, householdId] of [
+    ['zhang', 'h-101'],
+    ['liu', 'h-202'],
+  ] as const) {
+    await registry.createResident({
+      id,
+      name: id,
+      householdId,
+      birthYear: 1944,
+      livesAlone: true,
+      phone: null,
+      consent: { face: true, photo: true, notifyContacts: true },
+    });
+    await registry.bindDevice({
+      deviceKind: 'band',
+      deviceId: `band-${id}`,
+      residentId: id,
+      placeId: null,
+    });
+  }
+  await registry.upsertContact({
+    id: 'zhang-daughter',
+    residentId: 'zhang',
+    kind: 'family',
+    name: '李娟',
+    relation: '女儿',
+    phone: '13800000001',
+    username: daughterOfZhang.username,
+    channels: ['dashboard'],
+    notify: 'all',
+  });
+}
