@@ -28,8 +28,11 @@ export function modelFolders(configuredFolder?: string): string[] {
 }
 
 /** Path of the verified weights file; throws ModelFileError naming the file otherwise. */
-export function locateModel(manifest: ModelManifest, configuredFolder?: string): string {
-  const folders = modelFolders(configuredFolder);
+export function locateModel(
+  manifest: ModelManifest,
+  configuredFolder?: string,
+  folders: string[] = modelFolders(configuredFolder),
+): string {
   const path = folders.map((folder) => join(folder, manifest.file)).find((p) => existsSync(p));
   if (!path) {
     throw new ModelFileError(
