@@ -68,6 +68,15 @@ export const HubConfig = Type.Object(
     patrol: PatrolConfig,
     /** Escalation policies and notification channels (hub/notify/config.ts). */
     notify: NotifyConfig,
+    /** Live video relay from cameras to the dashboard (hub/video). */
+    video: Type.Object(
+      {
+        ffmpegPath: Type.String({ default: 'ffmpeg' }),
+        /** How long a camera's stream keeps running after its last viewer leaves. */
+        lingerMs: Type.Integer({ minimum: 0, maximum: 600_000, default: 2_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     /** Retention of personal data per kind (hub/governance/config.ts). */
     retention: RetentionConfig,
   },

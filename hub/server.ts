@@ -8,15 +8,17 @@ import Fastify, {
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../common/log.ts';
 import type { HubConfig } from './config.ts';
 import access from './access/routes.ts';
 import { AccessLog } from './access/store.ts';
 import alerts from './alerts/routes.ts';
 import auth from './auth/plugin.ts';
+import cameras from './cameras/routes.ts';
+import { CameraStore } from './cameras/store.ts';
+import { ensureDashboardBuilt } from './dashboard/build.ts';
+import dashboard from './dashboard/plugin.ts';
 import devices from './devices/routes.ts';
 import { EdgeCommandRelay } from './edges/commands.ts';
 import edges from './edges/plugin.ts';
@@ -24,6 +26,8 @@ import faces from './faces/routes.ts';
 import { FaceGalleryStore } from './faces/store.ts';
 import { LiveBus } from './live/bus.ts';
 import live from './live/plugin.ts';
+import map from './map/routes.ts';
+import { MapStore } from './map/store.ts';
 import patrol from './patrol/plugin.ts';
 import { registerCoreHolders } from './governance/core-holders.ts';
 import { DataGovernance } from './governance/holders.ts';
@@ -36,9 +40,9 @@ import type { RegistryStore } from './registry/store.ts';
 import { ScopeGuard } from './scopes/scope.ts';
 import { SqliteHubStore } from './store/sqlite.ts';
 import type { HubStore } from './store/store.ts';
+import { VideoRelays } from './video/relays.ts';
+import video from './video/routes.ts';
 import './types.ts';
-
-const dashboardDir = fileURLToPath(new URL('../dashboards/police-room/', import.meta.url));
 
 export class Hub {
   readonly app: FastifyInstance;
@@ -47,6 +51,10 @@ export class Hub {
   readonly registry: RegistryStore;
   readonly governance = new DataGovernance();
   readonly notifyStore: NotifyStore;
+  readonly cameras: CameraStore;
+  /** Live camera streams relayed to dashboards while someone watches. */
+  readonly video: VideoRelays;
+  readonly map: MapStore;
 
   constructor(
     private readonly config: HubConfig,
@@ -57,6 +65,13 @@ export class Hub {
     this.registry = new SqliteRegistryStore(store.database);
     registerCoreHolders(this.governance, store.database, this.registry);
     this.notifyStore = new NotifyStore(store.database);
+    this.cameras = new CameraStore(store.database);
+    this.video = new VideoRelays(
+      this.cameras,
+      { ...config.video, viewerBacklogLimitBytes: 8 * 1024 * 1024 },
+      log.child({ feature: 'video' }),
+    );
+    this.map = new MapStore(store.database);
     this.commands = new EdgeCommandRelay(this.store, log.child({ feature: 'commands' }));
     this.app = Fastify<RawServerDefault>({
       loggerInstance: log as FastifyBaseLogger,
@@ -66,6 +81,8 @@ export class Hub {
 
   async start(): Promise<string> {
     const { app, config } = this;
+    const built = await ensureDashboardBuilt();
+    if (built.built) this.log.info({ folder: built.folder }, 'dashboard built');
     app.decorate('store', this.store);
     app.decorate('live', new LiveBus());
     app.decorate('hubConfig', config);
@@ -100,7 +117,13 @@ export class Hub {
     await app.register(registry);
     await app.register(governance);
     await app.register(notify, { store: this.notifyStore });
-    await app.register(fastifyStatic, { root: dashboardDir, prefix: '/' });
+    app.decorate('cameras', this.cameras);
+    app.decorate('video', this.video);
+    app.decorate('map', this.map);
+    await app.register(cameras);
+    await app.register(video);
+    await app.register(map);
+    await app.register(dashboard, { folder: built.folder });
 
     app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
     app.get(

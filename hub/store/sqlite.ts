@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import type { Alert, AuditEntry, RaisedAlert, Severity } from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
 import { accessMigration } from '../access/migrations.ts';
+import { camerasMigration } from '../cameras/migrations.ts';
 import { recordAccessEvent } from '../access/store.ts';
 import { facesMigration } from '../faces/migrations.ts';
+import { mapMigration } from '../map/migrations.ts';
 import { notifyMigration } from '../notify/migrations.ts';
 import { patrolMigration } from '../patrol/migrations.ts';
 import { SqlitePatrolStore } from '../patrol/sqlite.ts';
@@ -109,6 +111,8 @@ const migrations: string[] = [
   patrolMigration,
   accessMigration,
   facesMigration,
+  camerasMigration,
+  mapMigration,
 ];
 
 /** Lower is more severe. */
