@@ -5,6 +5,7 @@ import { HubFacesConfig } from './faces/config.ts';
 import { RetentionConfig } from './governance/config.ts';
 import { NotifyConfig } from './notify/config.ts';
 import { PatrolConfig } from './patrol/config.ts';
+import { InfluxConfig } from './telemetry/config.ts';
 
 export const StaffRole = Type.Union([
   Type.Literal('viewer'),
@@ -79,6 +80,8 @@ export const HubConfig = Type.Object(
     ),
     /** Retention of personal data per kind (hub/governance/config.ts). */
     retention: RetentionConfig,
+    /** Band telemetry series in InfluxDB; without it they stay in SQLite (hub/telemetry). */
+    influx: Type.Optional(InfluxConfig),
   },
   { additionalProperties: false },
 );

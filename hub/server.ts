@@ -39,6 +39,8 @@ import { SqliteRegistryStore } from './registry/sqlite.ts';
 import type { RegistryStore } from './registry/store.ts';
 import { ScopeGuard } from './scopes/scope.ts';
 import { SqliteHubStore } from './store/sqlite.ts';
+import { TelemetryHistory } from './telemetry/history.ts';
+import telemetry from './telemetry/routes.ts';
 import type { HubStore } from './store/store.ts';
 import { VideoRelays } from './video/relays.ts';
 import video from './video/routes.ts';
@@ -50,6 +52,7 @@ export class Hub {
   readonly commands: EdgeCommandRelay;
   readonly registry: RegistryStore;
   readonly governance = new DataGovernance();
+  readonly telemetry: TelemetryHistory;
   readonly notifyStore: NotifyStore;
   readonly cameras: CameraStore;
   /** Live camera streams relayed to dashboards while someone watches. */
@@ -64,6 +67,11 @@ export class Hub {
     this.store = store;
     this.registry = new SqliteRegistryStore(store.database);
     registerCoreHolders(this.governance, store.database, this.registry);
+    this.telemetry = new TelemetryHistory(
+      store.database,
+      config.influx,
+      log.child({ feature: 'telemetry' }),
+    );
     this.notifyStore = new NotifyStore(store.database);
     this.cameras = new CameraStore(store.database);
     this.video = new VideoRelays(
@@ -116,6 +124,7 @@ export class Hub {
     await app.register(patrol);
     await app.register(registry);
     await app.register(governance);
+    await app.register(telemetry, this.telemetry);
     await app.register(notify, { store: this.notifyStore });
     app.decorate('cameras', this.cameras);
     app.decorate('video', this.video);
@@ -133,6 +142,7 @@ export class Hub {
     );
 
     const address = await app.listen({ host: config.listen.host, port: config.listen.port });
+    this.telemetry.start();
     this.log.info({ address, edges: config.edges.length }, 'hub started');
     return address;
   }
@@ -140,6 +150,7 @@ export class Hub {
   async stop(): Promise<void> {
     this.commands.closeAll();
     await this.app.close();
+    await this.telemetry.stop();
     await this.store.close();
     this.log.info('hub stopped');
   }

@@ -15,6 +15,7 @@ import { notifyMigration } from '../notify/migrations.ts';
 import { patrolMigration } from '../patrol/migrations.ts';
 import { SqlitePatrolStore } from '../patrol/sqlite.ts';
 import { registryMigration } from '../registry/migrations.ts';
+import { telemetryMigration } from '../telemetry/migrations.ts';
 import type {
   AlertChange,
   AlertFilter,
@@ -113,6 +114,7 @@ const migrations: string[] = [
   facesMigration,
   camerasMigration,
   mapMigration,
+  telemetryMigration,
 ];
 
 /** Lower is more severe. */
