@@ -5,6 +5,7 @@
 // at once. Alerts go through the hub store with a key per round and condition,
 // raised at most once ever: a restart re-judges and raises only what is new.
 import type { Alert, RaisedAlert } from '../../common/contracts/alert.ts';
+import type { Assignment } from '../../common/contracts/patrol.ts';
 import type { Logger } from '../../common/log.ts';
 import type { LiveBus } from '../live/bus.ts';
 import type { HubStore } from '../store/store.ts';
@@ -60,7 +61,9 @@ export class PatrolEvaluator {
   scanRecorded(scan: ScanRecord): Promise<void> {
     return this.#enqueue('scan', async () => {
       const now = Date.now();
+      const active = await this.#activeSchedules();
       for (const round of await this.patrol.roundsAt(scan.scannedAtMs)) {
+        if (!active.some((schedule) => schedule.id === round.scheduleId)) continue;
         if (round.stops.some((stop) => stop.checkpointId === scan.checkpointId)) {
           await this.#judge(round, now);
         }
@@ -92,11 +95,19 @@ export class PatrolEvaluator {
   async #tick(): Promise<void> {
     const now = Date.now();
     clearTimeout(this.#timer);
-    const schedules = (await this.patrol.listSchedules()).filter((s) => s.active);
+    const schedules = await this.#activeSchedules();
     await this.#bringDue(schedules, now);
 
     let wakeAt = this.#nextRoundDue(schedules, now);
-    for (const round of await this.patrol.openRounds()) {
+    const assignments = await this.patrol.listAssignments();
+    for (const stored of await this.patrol.openRounds()) {
+      const round = await this.#withCurrentGuards(stored, assignments);
+      if (!schedules.some((schedule) => schedule.id === round.scheduleId)) {
+        // Its schedule was deleted or paused: the round is called off, not missed.
+        await this.patrol.closeRound(round.id, now);
+        this.log.info({ round: round.id }, 'patrol round called off with its schedule');
+        continue;
+      }
       const verdict = await this.#judge(round, now);
       if (verdict.nextDeadlineMs === undefined) {
         await this.patrol.closeRound(round.id, now);
@@ -108,6 +119,18 @@ export class PatrolEvaluator {
     if (!this.#running) return;
     const delayMs = Math.max(0, Math.min(wakeAt - now, longestSleepMs));
     this.#timer = setTimeout(() => void this.#enqueue('timer', () => this.#tick()), delayMs);
+  }
+
+  async #withCurrentGuards(round: RoundPlan, assignments: Assignment[]): Promise<RoundPlan> {
+    const guards = guardsOnShift(assignments, round.scheduleId, round.shiftDate);
+    if (guards.join() === round.guards.join()) return round;
+    await this.patrol.setRoundGuards(round.id, guards);
+    this.log.info({ round: round.id, guards }, 'patrol round guards changed');
+    return { ...round, guards };
+  }
+
+  async #activeSchedules(): Promise<StoredSchedule[]> {
+    return (await this.patrol.listSchedules()).filter((schedule) => schedule.active);
   }
 
   /** Stores every round whose scan window has opened (or opened during an outage). */

@@ -454,6 +454,14 @@ export class SqlitePatrolStore implements PatrolStore {
     return rows.map(parsePlan);
   }
 
+  async setRoundGuards(id: string, guards: string[]): Promise<void> {
+    const round = await this.getRound(id);
+    if (!round) return;
+    this.db
+      .prepare('UPDATE patrol_rounds SET plan = ? WHERE id = ?')
+      .run(JSON.stringify({ ...round, guards }), id);
+  }
+
   async closeRound(id: string, atMs: number): Promise<void> {
     this.db.prepare('UPDATE patrol_rounds SET closed_at = ? WHERE id = ?').run(atMs, id);
   }

@@ -109,5 +109,7 @@ export interface PatrolStore {
   roundsAt(instantMs: number): Promise<RoundPlan[]>;
   roundsOfShift(shiftDate: string): Promise<RoundPlan[]>;
   roundsStartingBetween(fromMs: number, untilMs: number): Promise<RoundPlan[]>;
+  /** Assignments may change until a round is over: its guards follow them. */
+  setRoundGuards(id: string, guards: string[]): Promise<void>;
   closeRound(id: string, atMs: number): Promise<void>;
 }
