@@ -151,6 +151,10 @@ describe('a night of patrol rounds under fake time', () => {
     );
     expect(missed[0]!.evidence).toMatchObject({ checkpoint: { id: 'cp-3', name: '地下车库入口' } });
 
+    // The police room closes it at 00:30: the guard reports the garage gate was locked.
+    await clockTo(nextDay, '00:30');
+    await duty.ok('POST', `/api/alerts/${missed[0]!.id}/resolve`, { note: '车库门已锁，无法进入' });
+
     // The hub goes down at 00:40 and is back at 02:12, after the 02:00 round's start deadline.
     await clockTo(nextDay, '00:40');
     await hub.stop();
@@ -214,7 +218,7 @@ describe('a night of patrol rounds under fake time', () => {
       final.map((a) => `${a.type}:${a.state}`).sort(),
       'exactly the expected alerts, and no others',
     ).toEqual([
-      'patrol_checkpoint_missed:new',
+      'patrol_checkpoint_missed:resolved',
       'patrol_round_not_started:resolved',
       'patrol_scan_too_fast:new',
     ]);
