@@ -1,9 +1,11 @@
 // haven <command> [options]. Every long-running command stops cleanly on
 // SIGINT/SIGTERM, releasing everything it started.
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { deviceCost, hashPassword, staffCost } from '../common/passwords.ts';
+import { LineDecoder } from '../devices/watch/decode-lines.ts';
 import { EdgeAgent } from '../edge/agent.ts';
 import { EdgeConfig } from '../edge/config.ts';
 import { HubConfig } from '../hub/config.ts';
@@ -17,6 +19,8 @@ commands:
   demo [--duration <s>] [--speed <x>] [--port <n>]
                              run a hub, edges and simulated devices on this machine
   hash-password [--device]   read a password on stdin, print its hash for a config file
+  decode watch|iw [--hex] [--imei <id>]
+                             read watch frames on stdin, one a line; print each as JSON
 `;
 
 interface Stoppable {
@@ -51,11 +55,13 @@ async function readStdin(): Promise<string> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       config: { type: 'string' },
       device: { type: 'boolean' },
+      hex: { type: 'boolean' },
+      imei: { type: 'string' },
       duration: { type: 'string' },
       speed: { type: 'string' },
       port: { type: 'string' },
@@ -97,6 +103,23 @@ async function main(argv: string[]): Promise<number> {
       const password = await readStdin();
       if (password.length < 8) throw new UsageError('a password needs at least 8 characters');
       process.stdout.write(`${hashPassword(password, values.device ? deviceCost : staffCost)}\n`);
+      return 0;
+    }
+    case 'decode': {
+      const family = positionals[0];
+      if (family !== 'watch' && family !== 'iw') {
+        throw new UsageError('haven decode needs a family: watch or iw');
+      }
+      const decoder = new LineDecoder(family, {
+        ...(values.hex && { hex: true }),
+        ...(values.imei !== undefined && { deviceId: values.imei }),
+      });
+      for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+        if (line.trim() === '') continue;
+        for (const decoded of decoder.decode(line)) {
+          process.stdout.write(`${JSON.stringify(decoded)}\n`);
+        }
+      }
       return 0;
     }
     default:

@@ -2,6 +2,8 @@
 // broker, the rules, the durable outbox and the links to its hub.
 import { join } from 'node:path';
 import type { Logger } from '../common/log.ts';
+import { WatchDirectory } from '../devices/watch/directory.ts';
+import { WatchGateway } from '../devices/watch/gateway.ts';
 import { BandIngest } from './bands/ingest.ts';
 import { DeviceBroker } from './broker/broker.ts';
 import type { EdgeConfig } from './config.ts';
@@ -24,11 +26,14 @@ export class EdgeAgent {
   #broker: DeviceBroker | undefined;
   #sender: UplinkSender | undefined;
   #commands: CommandChannel | undefined;
+  #watchGateway: WatchGateway | undefined;
   #rules: ElderlyCareRules | undefined;
   /** Face recognition at gates; undefined when the config has no faces section. */
   faces: FaceRecognition | undefined;
   outbox: Outbox | undefined;
   mqttPort = 0;
+  /** The watch gateway's port; 0 when it is off. */
+  watchPort = 0;
 
   constructor(
     private readonly config: EdgeConfig,
@@ -96,6 +101,17 @@ export class EdgeAgent {
     sender.start();
 
     this.mqttPort = await broker.start(config.mqtt.host, config.mqtt.port);
+    if (config.watchGateway) {
+      const watchGateway = new WatchGateway(
+        bands,
+        new WatchDirectory(this.registry, config.devices),
+        this.counters,
+        log.child({ feature: 'watch-gateway' }),
+        config.watchGateway,
+      );
+      this.#watchGateway = watchGateway;
+      this.watchPort = await watchGateway.start();
+    }
     await this.faces?.start();
     const commands = new CommandChannel(
       config.hub.url,
@@ -126,6 +142,7 @@ export class EdgeAgent {
 
   async stop(): Promise<void> {
     this.#commands?.stop();
+    await this.#watchGateway?.stop();
     await this.faces?.stop();
     await this.#broker?.stop();
     await this.#sender?.stop();

@@ -20,6 +20,8 @@ export const RegisteredDevice = Type.Object(
     secretHash: Type.String({ pattern: '^scrypt\\$' }),
     /** The resident or place the device belongs to, for alerts. */
     subject: Type.Optional(Type.String({ maxLength: 128 })),
+    /** A watch-protocol band: the id or IMEI it sends in its frames, when not its id. */
+    watchId: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{4,32}$' })),
   },
   { additionalProperties: false },
 );
@@ -64,6 +66,25 @@ export const EdgeConfig = Type.Object(
     /** Telemetry rows kept in the outbox while the hub is away; the oldest go first. */
     maxQueuedTelemetry: Type.Integer({ minimum: 1000, default: 500_000 }),
     devices: Type.Array(RegisteredDevice, { default: [] }),
+    /** TCP gateway for watches speaking the bracket or IW/TRV protocol; off when absent. */
+    watchGateway: Type.Optional(
+      Type.Object(
+        {
+          host: Type.String({ default: '127.0.0.1' }),
+          /** Default 7700. */
+          port: Type.Integer({ minimum: 0, maximum: 65535, default: 7700 }),
+          /** Hours east of UTC told to IW watches at login. Default 8 (Asia/Shanghai). */
+          timeZoneHours: Type.Integer({ minimum: -12, maximum: 14, default: 8 }),
+          /** A connection silent this long is closed. Default 15 minutes. */
+          idleTimeoutMs: Type.Integer({ minimum: 1000, default: 900_000 }),
+          /** Default 10 000. */
+          maxConnections: Type.Integer({ minimum: 1, default: 10_000 }),
+          /** Longest frame kept (voice chunks are about 1 KiB). Default 64 KiB. */
+          maxFrameBytes: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 65_536 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Face recognition at gates (edge/faces/config.ts); off when absent. */
     faces: Type.Optional(EdgeFacesConfig),
   },

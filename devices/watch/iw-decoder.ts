@@ -152,20 +152,20 @@ function decodeText(text: string): IwMessage {
     case 'AP01':
     case 'YP03':
     case 'YP14':
-      return { ...header, kind: 'position', ...positionWithCell(rest) };
+      return Object.assign({ kind: 'position' as const }, header, positionWithCell(rest));
     case 'AP10':
-      return { ...header, kind: 'alarm', ...alarm(rest) };
+      return Object.assign({ kind: 'alarm' as const }, header, alarm(rest));
     case 'AP02':
-      return { ...header, kind: 'lbsWifi', ...cellsAndWifi(rest) };
+      return Object.assign({ kind: 'lbsWifi' as const }, header, cellsAndWifi(rest));
     case 'AP03':
-      return { ...header, kind: 'heartbeat', ...heartbeat(rest) };
+      return Object.assign({ kind: 'heartbeat' as const }, header, heartbeat(rest));
     case 'AP49':
     case 'APHT':
     case 'APHP':
     case 'AP50':
-      return { ...header, kind: 'health', ...health(header.type, rest) };
+      return Object.assign({ kind: 'health' as const }, header, health(header.type, rest));
     case 'CP01':
-      return { ...header, kind: 'status', ...status(rest) };
+      return Object.assign({ kind: 'status' as const }, header, status(rest));
     default:
       return { ...header, kind: 'ignored' };
   }
@@ -181,7 +181,7 @@ function positionWithCell(rest: string): IwPosition {
   const fields = rest.split(',');
   const position = packedPosition(fields[0]!);
   const cell = cellAt(fields, 1);
-  return { ...position, cell, wifi: wifiList(fields.slice(5).join(',')) };
+  return Object.assign(position, { cell, wifi: wifiList(fields.slice(5).join(',')) });
 }
 
 function alarm(rest: string): IwPosition & AlarmFields {
@@ -192,15 +192,14 @@ function alarm(rest: string): IwPosition & AlarmFields {
   if (!/^\d{2}$/.test(alarmCode)) throw new FrameError('bad alarm code');
   const alarms: IwAlarmName[] =
     alarmCode === '00' ? [] : alarmCode === '01' ? ['sos'] : ['general'];
-  return {
-    ...position,
+  return Object.assign(position, {
     cell,
     alarmCode,
     alarms,
     language: fields[6]?.trim() ?? '',
     replyFlag: fields[7]?.trim() ?? '',
     wifi: wifiList(fields.slice(8).join(',')),
-  };
+  });
 }
 
 function packedPosition(packed: string): Omit<IwPosition, 'cell' | 'wifi'> {
