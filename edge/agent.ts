@@ -6,6 +6,7 @@ import { WatchDirectory } from '../devices/watch/directory.ts';
 import { WatchGateway } from '../devices/watch/gateway.ts';
 import { BandIngest } from './bands/ingest.ts';
 import { DeviceBroker } from './broker/broker.ts';
+import { CameraFleet } from './cameras/fleet.ts';
 import type { EdgeConfig } from './config.ts';
 import { DeviceRegistry } from './devices/registry.ts';
 import { DeviceMessageRouter } from './devices/router.ts';
@@ -30,6 +31,8 @@ export class EdgeAgent {
   #rules: ElderlyCareRules | undefined;
   /** Face recognition at gates; undefined when the config has no faces section. */
   faces: FaceRecognition | undefined;
+  /** The configured cameras; vision listens to their frames with onFrame(). */
+  cameras: CameraFleet | undefined;
   outbox: Outbox | undefined;
   mqttPort = 0;
   /** The watch gateway's port; 0 when it is off. */
@@ -48,6 +51,14 @@ export class EdgeAgent {
     this.#database = database;
     const outbox = new Outbox(database, { maxTelemetry: config.maxQueuedTelemetry });
     this.outbox = outbox;
+    // Built first: a camera configured wrong stops the start before anything runs.
+    if (config.cameras.length > 0) {
+      this.cameras = new CameraFleet(
+        config.cameras,
+        { site: config.site, edgeId: config.edgeId, outbox, database },
+        log.child({ feature: 'cameras' }),
+      );
+    }
 
     const rules = new ElderlyCareRules(
       database,
@@ -113,6 +124,7 @@ export class EdgeAgent {
       this.watchPort = await watchGateway.start();
     }
     await this.faces?.start();
+    this.cameras?.start();
     const commands = new CommandChannel(
       config.hub.url,
       config.hub.token,
@@ -142,6 +154,7 @@ export class EdgeAgent {
 
   async stop(): Promise<void> {
     this.#commands?.stop();
+    await this.cameras?.stop();
     await this.#watchGateway?.stop();
     await this.faces?.stop();
     await this.#broker?.stop();

@@ -1,6 +1,7 @@
 // The edge agent's config file: what site it serves, where its hub is, and the
 // devices allowed to connect to its broker.
 import { Type, type Static } from '@sinclair/typebox';
+import { CamerasConfig } from './cameras/config.ts';
 import { EdgeFacesConfig } from './faces/config.ts';
 import { CareConfig } from './rules/care-settings.ts';
 
@@ -66,6 +67,8 @@ export const EdgeConfig = Type.Object(
     /** Telemetry rows kept in the outbox while the hub is away; the oldest go first. */
     maxQueuedTelemetry: Type.Integer({ minimum: 1000, default: 500_000 }),
     devices: Type.Array(RegisteredDevice, { default: [] }),
+    /** Cameras the edge pulls video from (edge/cameras/config.ts); none by default. */
+    cameras: CamerasConfig,
     /** TCP gateway for watches speaking the bracket or IW/TRV protocol; off when absent. */
     watchGateway: Type.Optional(
       Type.Object(
