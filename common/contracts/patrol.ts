@@ -9,6 +9,7 @@ const SiteId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 /** What a checkpoint's NFC/iButton tag or QR code holds. */
 export const TagId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
 /** A guard is a staff account; readers learn his username from his card. */
+// Known shortcoming: no card-number → guard table; a reader must report the username.
 const GuardName = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
 /** A local date, YYYY-MM-DD. */
 export const LocalDate = Type.String({

@@ -2,6 +2,7 @@
 // (where the browser can read QR codes) or type its code, and follow the round.
 // Every scan is kept in localStorage, with the time it was made, until the hub
 // has it: scans made without signal go out when the phone is back online.
+// Known shortcoming: no service worker yet, so a reload without signal cannot load the page.
 
 const queueKey = 'haven.patrol.queue';
 const recentKey = 'haven.patrol.recent';
@@ -320,6 +321,7 @@ $('logout').addEventListener('click', async () => {
   showLogin();
 });
 
+// Known shortcoming: camera scanning needs BarcodeDetector (Chrome on Android); elsewhere, type.
 if ('BarcodeDetector' in window && navigator.mediaDevices?.getUserMedia) {
   $('camera').hidden = false;
   $('camera').addEventListener('click', () => {
