@@ -100,6 +100,7 @@ export function iwToBand(message: IwMessage, clock: ReceiveClock): BandMessages 
     case 'alarm': {
       const time = deviceTime(message.time, clock);
       const position = positionOf(message, [message.cell], message.wifi);
+      // Known shortcoming: IW battery values are taken as percent; some firmware may differ.
       const telemetry = telemetryOf(time, { batteryPercent: message.batteryRaw, position });
       const events =
         message.kind === 'alarm'

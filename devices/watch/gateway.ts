@@ -3,6 +3,7 @@
 // connection touches no other watch. Silent connections are closed after
 // idleTimeoutMs; a TRV frame without '#' is taken as complete after a short
 // quiet spell.
+// Known shortcoming: hub commands ("help is coming") do not reach TCP watches yet.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../common/log.ts';
 import type { EdgeCounters } from '../../edge/metrics.ts';

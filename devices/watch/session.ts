@@ -114,6 +114,7 @@ export class WatchSession {
       const { message } = decoded;
       const band = this.#bind(message.deviceId, output);
       if (!band) return;
+      // Known shortcoming: voice and image uploads are not kept, so not answered either.
       if (message.kind === 'media') return this.#reject(output, SessionReason.media, {});
       this.#deliver(
         band,

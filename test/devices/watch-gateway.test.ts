@@ -2,8 +2,12 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../common/config.ts';
 import { silentLogger } from '../../common/log.ts';
+import { WatchDirectory } from '../../devices/watch/directory.ts';
+import { WatchGateway } from '../../devices/watch/gateway.ts';
 import { EdgeAgent } from '../../edge/agent.ts';
 import { EdgeConfig } from '../../edge/config.ts';
+import { DeviceRegistry } from '../../edge/devices/registry.ts';
+import { EdgeCounters } from '../../edge/metrics.ts';
 import type { Hub } from '../../hub/server.ts';
 import {
   LiveWatcher,
@@ -173,5 +177,44 @@ describe('the watch gateway of the edge', () => {
     });
     expect(refused, 'nothing listens on the port any more').toBe(true);
     await waitUntil(() => clients.every((opened) => opened.closed), 'all connections closed');
+  });
+});
+
+describe('watch connections are bounded', () => {
+  /** Connection limits do not depend on storage: this sink stores nothing and says so. */
+  const refusingSink = { accept: () => 'not stored in this test' };
+  const devices = [{ id: '9705141740', kind: 'band' as const, secretHash: 'scrypt$unused' }];
+  const directory = new WatchDirectory(new DeviceRegistry(site, devices), devices);
+
+  it('closes a silent connection after the idle timeout and refuses past the limit', async () => {
+    const gateway = new WatchGateway(refusingSink, directory, new EdgeCounters(), silentLogger(), {
+      host: '127.0.0.1',
+      port: 0,
+      timeZoneHours: 8,
+      idleTimeoutMs: 300,
+      maxConnections: 2,
+      maxFrameBytes: 4096,
+    });
+    const port = await gateway.start();
+    const opened: WatchClient[] = [];
+    try {
+      const silent = await WatchClient.open(port);
+      const talking = await WatchClient.open(port);
+      opened.push(silent, talking);
+      talking.send(keepAlive);
+      await talking.waitForReply(keepAliveAck);
+
+      const third = await WatchClient.open(port);
+      opened.push(third);
+      await third.waitForClose();
+      expect(third.received, 'the third connection is over the limit').toBe('');
+
+      await silent.waitForClose();
+      await waitUntil(() => gateway.connectionCount < 2, 'the closed connection is forgotten');
+    } finally {
+      for (const client of opened) client.close();
+      await gateway.stop();
+    }
+    expect(gateway.connectionCount).toBe(0);
   });
 });
