@@ -66,7 +66,7 @@ export class Hub {
     const store = new SqliteHubStore(config.dataDir);
     this.store = store;
     this.registry = new SqliteRegistryStore(store.database);
-    registerCoreHolders(this.governance, store.database, this.registry);
+    registerCoreHolders(this.governance, store.database, this.registry, config.edges);
     this.telemetry = new TelemetryHistory(
       store.database,
       config.influx,

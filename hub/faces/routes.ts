@@ -153,6 +153,11 @@ async function facesPlugin(app: FastifyInstance, options: FacesPluginOptions): P
     async (request) => {
       const { residentId } = request.params as ResidentParams;
       const body = request.body as Static<typeof ResidentBody>;
+      // For registered residents the registry holds consent (hub/registry, governance).
+      const registered = await app.registry.getResident(residentId);
+      if (registered && body.consent && !registered.consent.face) {
+        throw new FaceConsentMissing(residentId);
+      }
       const before = await store.getResident(residentId);
       const resident = await store.putResident(residentId, body);
       await app.store.audit(
@@ -203,7 +208,10 @@ async function facesPlugin(app: FastifyInstance, options: FacesPluginOptions): P
       const { residentId } = request.params as ResidentParams;
       const { photos } = request.body as Static<typeof PhotosBody>;
       const resident = await requireResident(residentId);
-      if (!resident.consent) throw new FaceConsentMissing(residentId);
+      const registered = await app.registry.getResident(residentId);
+      if (!resident.consent || registered?.consent.face === false) {
+        throw new FaceConsentMissing(residentId);
+      }
 
       poolStarted ??= pool.start();
       await poolStarted;
@@ -219,7 +227,11 @@ async function facesPlugin(app: FastifyInstance, options: FacesPluginOptions): P
           ? { faceSizePx: check.face.faceSizePx, sharpness: check.face.sharpness }
           : { reason: check.reason, message: check.message }),
       }));
-      const accepted = checks.flatMap((check) => (check.accepted ? [check.face] : []));
+      // A photo is kept only where the resident also consented to photos.
+      const keepPhoto = registered?.consent.photo !== false;
+      const accepted = checks.flatMap((check) =>
+        check.accepted ? [keepPhoto ? check.face : { ...check.face, photo: undefined }] : [],
+      );
       const actor = request.staff!.username;
       request.log.info(
         {
@@ -248,7 +260,7 @@ async function facesPlugin(app: FastifyInstance, options: FacesPluginOptions): P
       await app.store.audit(actor, 'faces_enrolled', `resident:${residentId}`, {
         accepted: accepted.length,
         rejected: checks.length - accepted.length,
-        photosKept: settings.keepPhotos,
+        photosKept: settings.keepPhotos && keepPhoto,
       });
       return reply
         .code(201)
@@ -300,5 +312,5 @@ async function facesPlugin(app: FastifyInstance, options: FacesPluginOptions): P
 export default fp(facesPlugin, {
   name: 'haven-faces',
   dependencies: ['haven-auth', 'haven-edges'],
-  decorators: { fastify: ['store', 'hubConfig'] },
+  decorators: { fastify: ['store', 'hubConfig', 'registry'] },
 });

@@ -4,6 +4,13 @@
 // erases its part; the audit trail is kept (it is the record of lawful use).
 import type Database from 'better-sqlite3';
 import type { RegistryStore } from '../registry/store.ts';
+import {
+  BiometricErasures,
+  accessHolder,
+  accessThumbnailRetention,
+  facesHolder,
+  strangerSnapshotRetention,
+} from './biometrics.ts';
 import type {
   DataGovernance,
   ErasureResult,
@@ -47,7 +54,7 @@ export function registryHolder(registry: RegistryStore): PersonalDataHolder {
       };
     },
     async eraseResident(residentId, extent): Promise<ErasureResult> {
-      if (extent === 'biometrics') return { removed: 0 };
+      if (extent !== 'everything') return { removed: 0 };
       const contacts = (await registry.contactsOf(residentId)).length;
       const devices = (await devicesOf(registry, residentId)).length;
       const removed = await registry.deleteResident(residentId);
@@ -70,7 +77,7 @@ export function alertsHolder(db: Db, registry: RegistryStore): PersonalDataHolde
       }));
     },
     async eraseResident(residentId, extent): Promise<ErasureResult> {
-      if (extent === 'biometrics') return { removed: 0 };
+      if (extent !== 'everything') return { removed: 0 };
       // The alert itself stays for the police room's record; what it showed goes.
       const { where, values } = await alertSubjects(registry, residentId);
       const result = db
@@ -111,7 +118,7 @@ export function telemetryHolder(db: Db, registry: RegistryStore): PersonalDataHo
       };
     },
     async eraseResident(residentId, extent): Promise<ErasureResult> {
-      if (extent === 'biometrics') return { removed: 0 };
+      if (extent !== 'everything') return { removed: 0 };
       const bands = await bandIds(residentId);
       if (bands.length === 0) return { removed: 0 };
       const marks = bands.map(() => '?').join(',');
@@ -208,12 +215,21 @@ export function registerCoreHolders(
   governance: DataGovernance,
   db: Db,
   registry: RegistryStore,
+  edges: { id: string; site: string }[],
 ): void {
+  const erasures = new BiometricErasures(db, (site) =>
+    edges.filter((edge) => edge.site === site).map((edge) => edge.id),
+  );
+  governance.biometricErasures = erasures;
   governance.registerHolder(registryHolder(registry));
   governance.registerHolder(alertsHolder(db, registry));
   governance.registerHolder(telemetryHolder(db, registry));
   governance.registerHolder(notificationsHolder(db, registry));
   governance.registerHolder(auditHolder(db));
+  governance.registerHolder(facesHolder(db, erasures));
+  governance.registerHolder(accessHolder(db));
   governance.registerRetention(telemetryRetention(db));
   governance.registerRetention(alertEvidenceRetention(db));
+  governance.registerRetention(strangerSnapshotRetention(db));
+  governance.registerRetention(accessThumbnailRetention(db));
 }

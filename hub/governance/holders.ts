@@ -1,12 +1,16 @@
 // The seam between governance and every area that keeps personal data about a
 // resident. Each area registers a holder; consent withdrawal, moving out,
-// erasure and export then reach all of them, including areas added later (the
-// face gallery registers its own holder, which also erases at the edges).
+// erasure and export then reach all of them, including areas added later
+// (biometrics.ts holds the face gallery's, which also erases at the edges).
+import type { BiometricErasures } from './biometrics.ts';
 
 export type ErasureReason = 'consent_withdrawn' | 'moved_out' | 'erased';
 
-/** What one erasure removes: only biometrics (faces, photos) or everything. */
-export type ErasureExtent = 'biometrics' | 'everything';
+/**
+ * What one erasure removes: photos only (photo consent withdrawn), biometrics
+ * (faces and photos: face consent withdrawn, moved out) or everything (erasure).
+ */
+export type ErasureExtent = 'photos' | 'biometrics' | 'everything';
 
 export interface ErasureResult {
   /** Items removed at the hub. */
@@ -44,6 +48,8 @@ export interface RetentionTarget {
 export class DataGovernance {
   readonly holders: PersonalDataHolder[] = [];
   readonly retentionTargets: RetentionTarget[] = [];
+  /** Set by registerCoreHolders: erasures of faces and which edges confirmed them. */
+  biometricErasures: BiometricErasures | undefined;
 
   registerHolder(holder: PersonalDataHolder): void {
     if (this.holders.some((existing) => existing.name === holder.name)) {

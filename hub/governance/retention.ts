@@ -54,6 +54,11 @@ export class RetentionJob {
     await this.#running?.catch(() => undefined);
   }
 
+  /** Resolves when the purge running now (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.#running?.catch(() => undefined);
+  }
+
   /** Runs one purge now; a purge already running is joined rather than doubled. */
   async runOnce(now = new Date()): Promise<RetentionReport> {
     this.#running ??= this.#purge(now).finally(() => {

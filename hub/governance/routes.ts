@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ResidentNotFound } from '../registry/errors.ts';
 import { Consent, RegistryId, Resident } from '../registry/schemas.ts';
-import type { DataGovernance, ErasureReason, ErasureResult } from './holders.ts';
+import type { DataGovernance, ErasureExtent, ErasureReason, ErasureResult } from './holders.ts';
 import { RetentionJob } from './retention.ts';
 
 declare module 'fastify' {
@@ -46,12 +46,27 @@ async function governancePlugin(app: FastifyInstance): Promise<void> {
     residentId: string,
     actor: string,
     reason: ErasureReason,
+    extent: ErasureExtent = 'biometrics',
   ): Promise<Record<string, ErasureResult>> {
-    const erasure = await governance.eraseResident(residentId, 'biometrics', reason);
-    await store.audit(actor, 'biometrics_erased', `resident:${residentId}`, { reason, erasure });
-    app.log.info({ resident: residentId, reason, erasure }, 'biometric data erased');
+    const erasure = await governance.eraseResident(residentId, extent, reason);
+    await store.audit(actor, 'biometrics_erased', `resident:${residentId}`, {
+      reason,
+      extent,
+      erasure,
+    });
+    app.log.info({ resident: residentId, reason, extent, erasure }, 'biometric data erased');
     return erasure;
   }
+
+  // An edge asking for gallery changes since version N confirms it holds N.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url !== '/api/edge/faces/gallery') return;
+    if (!request.edge || reply.statusCode !== 200) return;
+    const since = Number((request.query as { since?: unknown }).since ?? 0);
+    if (Number.isInteger(since)) {
+      governance.biometricErasures?.recordEdgeSync(request.edge.id, request.edge.site, since);
+    }
+  });
 
   app.put(
     '/api/registry/residents/:id/consent',
@@ -74,11 +89,17 @@ async function governancePlugin(app: FastifyInstance): Promise<void> {
         before: before.consent,
         after: consent,
       });
-      const withdrawn =
-        (before.consent.face && !consent.face) || (before.consent.photo && !consent.photo);
-      const erasure = withdrawn
-        ? await eraseBiometrics(id, request.staff!.username, 'consent_withdrawn')
-        : null;
+      const faceWithdrawn = before.consent.face && !consent.face;
+      const photoWithdrawn = before.consent.photo && !consent.photo;
+      const erasure =
+        faceWithdrawn || photoWithdrawn
+          ? await eraseBiometrics(
+              id,
+              request.staff!.username,
+              'consent_withdrawn',
+              faceWithdrawn ? 'biometrics' : 'photos',
+            )
+          : null;
       return { resident, erasure };
     },
   );
@@ -134,6 +155,15 @@ async function governancePlugin(app: FastifyInstance): Promise<void> {
       });
       request.log.info({ resident: id, erasure }, 'resident erased');
       return { erasure };
+    },
+  );
+
+  app.get(
+    '/api/registry/residents/:id/erasures',
+    { ...admin, schema: { params: IdParams, tags: ['governance'] } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      return governance.biometricErasures?.verify(id) ?? [];
     },
   );
 

@@ -10,6 +10,7 @@ import { accessMigration } from '../access/migrations.ts';
 import { camerasMigration } from '../cameras/migrations.ts';
 import { recordAccessEvent } from '../access/store.ts';
 import { facesMigration } from '../faces/migrations.ts';
+import { governanceMigration } from '../governance/migrations.ts';
 import { mapMigration } from '../map/migrations.ts';
 import { notifyMigration } from '../notify/migrations.ts';
 import { patrolMigration } from '../patrol/migrations.ts';
@@ -115,6 +116,7 @@ const migrations: string[] = [
   camerasMigration,
   mapMigration,
   telemetryMigration,
+  governanceMigration,
 ];
 
 /** Lower is more severe. */
