@@ -129,6 +129,10 @@ export class FfmpegFrameSource {
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => this.#keepStderr(text));
+    // A broken pipe ends the run like any exit; it must not throw in the agent.
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('error', (error) => this.#keepStderr(`pipe error: ${error.message}`));
+    }
 
     this.#exited = new Promise<void>((resolve) => {
       let spawnError: Error | undefined;

@@ -101,7 +101,7 @@ export class CameraWatchdog {
     this.cameraId = camera.cameraId;
     this.#width = camera.width;
     this.#height = camera.height;
-    this.#settings = { healthyRunMs: defaultHealthyRunMs, ...settings };
+    this.#settings = { ...settings, healthyRunMs: settings.healthyRunMs ?? defaultHealthyRunMs };
     this.#restartDelayMs = settings.restartDelayMs;
     this.#open = open;
     this.#handlers = handlers;
@@ -150,20 +150,30 @@ export class CameraWatchdog {
         if (attempt === this.#attempt) this.#onRunEnded(describeExit(exit));
       },
     };
-    this.#opening = this.#open(handlers).then(
-      (run) => {
-        if (this.#state === 'stopped' || attempt !== this.#attempt) {
-          return run.stop();
-        }
-        this.#run = run;
-        run.start();
-        this.#stallTimer = setTimeout(() => this.#onStall(attempt), this.#settings.stallTimeoutMs);
-      },
-      (error: unknown) => {
-        if (this.#state === 'stopped' || attempt !== this.#attempt) return;
-        this.#onRunEnded(`cannot open the stream: ${(error as Error).message}`);
-      },
-    );
+    this.#opening = this.#openAndStart(attempt, handlers);
+  }
+
+  async #openAndStart(attempt: number, handlers: FrameSourceHandlers): Promise<void> {
+    const current = (): boolean => this.#state !== 'stopped' && attempt === this.#attempt;
+    let run: FrameRun;
+    try {
+      run = await this.#open(handlers);
+    } catch (error) {
+      if (current()) this.#onRunEnded(`cannot open the stream: ${(error as Error).message}`);
+      return;
+    }
+    if (!current()) {
+      await run.stop();
+      return;
+    }
+    this.#run = run;
+    try {
+      run.start();
+    } catch (error) {
+      this.#onRunEnded(`cannot start the stream: ${(error as Error).message}`);
+      return;
+    }
+    this.#stallTimer = setTimeout(() => this.#onStall(attempt), this.#settings.stallTimeoutMs);
   }
 
   #onFrame(data: Buffer, capturedAt: number): void {
