@@ -29,7 +29,10 @@ export class WebPushChannel implements NotificationChannel {
 
   async send(notice: Notice): Promise<'sent'> {
     const { recipient } = notice;
-    const subscriptions = await this.store.pushSubscriptionsOf(recipient.kind, recipient.id);
+    // Phones subscribe after logging in, so subscriptions belong to logins.
+    const subscriptions = recipient.username
+      ? await this.store.pushSubscriptionsOf('staff', recipient.username)
+      : [];
     if (subscriptions.length === 0) {
       throw new ChannelFailure(this.name, `${recipient.name} has no phone subscribed to push`);
     }
