@@ -171,6 +171,7 @@ export class RtspCameraServer {
   }
 }
 
+// Shortcoming: the port is free when picked, not reserved, until the server binds it.
 async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));

@@ -40,6 +40,7 @@ export async function discoverCameras(
   return result;
 }
 
+// Shortcoming: the package probes on the default multicast interface only; no choice of NIC.
 async function probeOnce(timeoutMs: number, log: Logger): Promise<DiscoveryResult> {
   const discovery = onvif.Discovery;
   const readings: Promise<void>[] = [];

@@ -50,6 +50,7 @@ export function ffmpegArguments(options: FrameSourceOptions): string[] {
   const { width, height, framesPerSecond } = options;
   const input = isStreamUrl(options.source)
     ? [
+        // Shortcoming: RTSP over TCP only; a camera that offers RTP over UDP alone will not stream.
         '-rtsp_transport',
         'tcp',
         '-timeout',
@@ -115,6 +116,7 @@ export class FfmpegFrameSource {
     if (this.#child) throw new Error(`camera ${this.#options.cameraId}: ffmpeg already started`);
     const options = this.#options;
     const cutter = new FrameCutter(frameBytes(options.width, options.height));
+    // Shortcoming: if Haven dies, ffmpeg ends only at its next write (EPIPE) or socket timeout.
     const child = spawn(options.ffmpegPath ?? defaultFfmpegPath, ffmpegArguments(options), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

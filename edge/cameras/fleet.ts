@@ -174,6 +174,7 @@ export class CameraFleet {
     // Cameras want the same account for RTSP and leave it out of the address.
     if (!stream.username && settings.username) {
       // The URL setters percent-encode what needs it (":", "@", "/").
+      // Shortcoming: not checked that every camera accepts percent-encoded RTSP credentials.
       stream.username = settings.username;
       stream.password = settings.password ?? '';
     }

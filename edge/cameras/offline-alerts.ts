@@ -50,6 +50,7 @@ export class CameraOfflineAlerts {
     this.log.info({ camera: cameraId, alert: cameraOfflineAlert }, 'alert queued for the hub');
   }
 
+  // Shortcoming: a camera removed from the config while offline keeps its alert standing.
   /** Clears a standing camera_offline; does nothing when none is standing. */
   clear(cameraId: string): void {
     const dedupKey = this.dedupKey(cameraId);

@@ -246,7 +246,10 @@ export class OnvifCamera {
     }
   }
 
-  /** Points the package at each service, on the configured host and port. */
+  /**
+   * Points the package at each service, on the configured host and port.
+   * Shortcoming: a service the camera serves on another port than its device service is missed.
+   */
   #setServiceAddresses(entries: [string | undefined, string][]): void {
     const uri: Record<string, UrlWithStringQuery> = {};
     for (const [name, xaddr] of entries) {
