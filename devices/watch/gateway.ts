@@ -122,7 +122,8 @@ export class WatchGateway {
     const { socket } = connection;
     if (socket.destroyed || !socket.writable) return;
     for (const reply of output.replies) socket.write(reply);
-    if (output.close !== undefined) socket.end();
+    // Replies already written still go out; the session handles nothing more.
+    if (output.close !== undefined) socket.destroySoon();
   }
 
   #drop(connection: Connection): void {
