@@ -72,6 +72,7 @@ export class Hub {
       config.influx,
       log.child({ feature: 'telemetry' }),
     );
+    this.telemetry.registerWith(this.governance, this.registry);
     this.notifyStore = new NotifyStore(store.database);
     this.cameras = new CameraStore(store.database);
     this.video = new VideoRelays(

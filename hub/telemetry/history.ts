@@ -2,9 +2,12 @@
 // `influx` section also InfluxDB, fed by the exporter. One start and one stop.
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../common/log.ts';
+import type { DataGovernance } from '../governance/holders.ts';
+import type { RegistryStore } from '../registry/store.ts';
 import type { InfluxConfig } from './config.ts';
 import { EmbeddedTelemetry } from './embedded.ts';
 import { TelemetryExporter } from './exporter.ts';
+import { registerInfluxHolder } from './governance.ts';
 import { InfluxTelemetry } from './influx.ts';
 
 export class TelemetryHistory {
@@ -18,6 +21,11 @@ export class TelemetryHistory {
       this.influx = new InfluxTelemetry(config);
       this.exporter = new TelemetryExporter(this.embedded, this.influx, config, log);
     }
+  }
+
+  /** Lets erasure, export and retention reach InfluxDB too. */
+  registerWith(governance: DataGovernance, registry: RegistryStore): void {
+    if (this.influx) registerInfluxHolder(governance, registry, this.influx);
   }
 
   start(): void {

@@ -84,6 +84,37 @@ export class InfluxTelemetry implements VitalsSource {
     });
   }
 
+  /** Every stored point of these bands, oldest first, as column → value. */
+  async pointsOf(bandIds: string[]): Promise<Record<string, unknown>[]> {
+    if (bandIds.length === 0) return [];
+    const rows = await this.#client.query<Record<string, unknown>>(
+      `SELECT * FROM ${escape.quoted(this.config.measurement)} WHERE ${this.#anyBand(bandIds)}`,
+    );
+    return rows.map((row) => ({ ...row, time: (row.time as Date).toISOString() }));
+  }
+
+  /** Drops every series of these bands; resolves with how many points went. */
+  async eraseBands(bandIds: string[]): Promise<number> {
+    if (bandIds.length === 0) return 0;
+    const measurement = escape.quoted(this.config.measurement);
+    const counted = await this.#client.query<{ count: number }>(
+      `SELECT count(*) FROM ${measurement} WHERE ${this.#anyBand(bandIds)}`,
+    );
+    const removed = Math.max(0, ...Object.values(counted[0] ?? {}).filter(isCount));
+    await this.#client.query(`DROP SERIES FROM ${measurement} WHERE ${this.#anyBand(bandIds)}`);
+    return removed;
+  }
+
+  /** Deletes every point older than the cutoff (retention). */
+  async deleteBefore(cutoffMs: number): Promise<void> {
+    const measurement = escape.quoted(this.config.measurement);
+    await this.#client.query(`DELETE FROM ${measurement} WHERE time < ${Math.floor(cutoffMs)}ms`);
+  }
+
+  #anyBand(bandIds: string[]): string {
+    return `(${bandIds.map((id) => `"band" = ${escape.stringLit(id)}`).join(' OR ')})`;
+  }
+
   /** Frees the client's sockets. */
   close(): void {
     this.#agent.destroy();
@@ -98,4 +129,8 @@ export class InfluxTelemetry implements VitalsSource {
 export function isRefusedWrite(error: unknown): boolean {
   const status = (error as { res?: { statusCode?: number } } | null)?.res?.statusCode;
   return status === 400 || status === 413;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number';
 }

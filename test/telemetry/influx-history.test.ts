@@ -216,6 +216,24 @@ describe('band telemetry history in a real InfluxDB', () => {
     ).toEqual([100, 102, 104, 106, 108]);
   });
 
+  it("a resident's export holds their series, and erasing them drops it from InfluxDB", async () => {
+    await exported(`"band" = 'band-ouyang'`, 2);
+    const exportedData = await registrar.call<{ telemetrySeries: { points: unknown[] } }>(
+      'GET',
+      '/api/registry/residents/ouyang/export',
+    );
+    expect(exportedData.status).toBe(200);
+    expect(exportedData.body.telemetrySeries.points).toHaveLength(2);
+
+    const erased = await registrar.call<{ erasure: Record<string, { removed: number }> }>(
+      'DELETE',
+      '/api/registry/residents/ouyang',
+    );
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(erased.body.erasure.telemetrySeries, 'both points dropped').toEqual({ removed: 2 });
+    expect(await pointsIn(`"band" = 'band-ouyang'`), 'nothing left in InfluxDB').toEqual([]);
+  });
+
   it('an InfluxDB outage does not stop ingest; the export catches up afterwards', async () => {
     await influxd.stop();
     const from = Date.parse('2026-12-02T00:00:00Z');
