@@ -72,6 +72,9 @@ export function ffmpegArguments(format: VideoFormat, rtspUrl: string): string[] 
     'mpegts',
     '-codec:v',
     'mpeg1video',
+    // MPEG-1 allows only a few frame rates (24, 25, 30…); cameras often send 10 or 15.
+    '-r',
+    '25',
     '-b:v',
     '1500k',
     '-bf',

@@ -5,21 +5,25 @@ import { useEffect, useState } from 'preact/hooks';
 export type ViewName =
   'wall' | 'alert' | 'map' | 'video' | 'roster' | 'gates' | 'patrol' | 'health' | 'admin';
 
+const views = new Set<ViewName>(['wall', 'map', 'video', 'roster', 'gates', 'patrol', 'health']);
+
 export interface Route {
   view: ViewName;
   id: string | undefined;
+  /** Options after "?" in the hash, e.g. #/video?mpeg1 */
+  options: URLSearchParams;
 }
 
-const views = new Set<ViewName>(['wall', 'map', 'video', 'roster', 'gates', 'patrol', 'health']);
-
 export function parseRoute(hash: string): Route {
-  const [name, id] = hash.replace(/^#\/?/, '').split('/');
-  if (name === 'alerts' && id) return { view: 'alert', id: decodeURIComponent(id) };
-  if (name === 'admin') return { view: 'admin', id: undefined };
+  const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const options = new URLSearchParams(query);
+  const [name, id] = path.split('/');
+  if (name === 'alerts' && id) return { view: 'alert', id: decodeURIComponent(id), options };
+  if (name === 'admin') return { view: 'admin', id: undefined, options };
   if (name && views.has(name as ViewName)) {
-    return { view: name as ViewName, id: id ? decodeURIComponent(id) : undefined };
+    return { view: name as ViewName, id: id ? decodeURIComponent(id) : undefined, options };
   }
-  return { view: 'wall', id: undefined };
+  return { view: 'wall', id: undefined, options };
 }
 
 export function useRoute(): Route {

@@ -39,14 +39,14 @@ const navigation: { view: ViewName; hash: string }[] = [
 ];
 
 function CurrentView(props: { route: Route }): preact.JSX.Element {
-  const { view, id } = props.route;
+  const { view, id, options } = props.route;
   switch (view) {
     case 'alert':
       return <AlertDetailView id={id!} />;
     case 'map':
       return <MapView />;
     case 'video':
-      return <VideoView cameraId={id} />;
+      return <VideoView cameraId={id} fallback={options.has('mpeg1')} />;
     case 'roster':
       return <RosterView bandId={id} />;
     case 'gates':

@@ -7,12 +7,16 @@ import { useOptional } from '../hooks.ts';
 import type { Camera } from '../types.ts';
 import { EmptyState } from './empty.tsx';
 
-export function VideoView(props: { cameraId: string | undefined }): preact.JSX.Element {
+export function VideoView(props: {
+  cameraId: string | undefined;
+  /** Use the MPEG-1 fallback player (#/video?mpeg1). */
+  fallback: boolean;
+}): preact.JSX.Element {
   const { t } = useDashboard();
   const cameras = useOptional<Camera[]>('/api/cameras');
   // Which tiles play: all of them up to a limit, so a big site does not start every camera.
   const [playing, setPlaying] = useState<Set<string> | undefined>();
-  const fallback = new URLSearchParams(location.hash.split('?')[1] ?? '').has('mpeg1');
+  const { fallback } = props;
 
   if (cameras.status !== 'ready' || cameras.value.length === 0) {
     return (
@@ -22,7 +26,7 @@ export function VideoView(props: { cameraId: string | undefined }): preact.JSX.E
       </section>
     );
   }
-  const single = props.cameraId?.split('?')[0];
+  const single = props.cameraId;
   const shown = single ? cameras.value.filter((camera) => camera.id === single) : cameras.value;
   const active = playing ?? new Set(shown.slice(0, 9).map((camera) => camera.id));
   const toggle = (id: string): void => {
