@@ -8,6 +8,8 @@ import { deviceCost, hashPassword, staffCost } from '../common/passwords.ts';
 import { LineDecoder } from '../devices/watch/decode-lines.ts';
 import { EdgeAgent } from '../edge/agent.ts';
 import { EdgeConfig } from '../edge/config.ts';
+import { faceDetectors, type FaceDetectorId } from '../models/faces/analyzer.ts';
+import { runEvalFaces } from './eval-faces.ts';
 import { HubConfig } from '../hub/config.ts';
 import { Hub } from '../hub/server.ts';
 
@@ -19,6 +21,8 @@ commands:
   demo [--duration <s>] [--speed <x>] [--port <n>]
                              run a hub, edges and simulated devices on this machine
   hash-password [--device]   read a password on stdin, print its hash for a config file
+  eval faces <dir> [--pairs <file>] [--detector <id>] [--threshold <cosine>]
+                             face verification accuracy and false accepts on photos
   decode watch|iw [--hex] [--imei <id>]
                              read watch frames on stdin, one a line; print each as JSON
 `;
@@ -65,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       speed: { type: 'string' },
       port: { type: 'string' },
+      pairs: { type: 'string' },
+      detector: { type: 'string' },
+      threshold: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -103,6 +110,26 @@ async function main(argv: string[]): Promise<number> {
       const password = await readStdin();
       if (password.length < 8) throw new UsageError('a password needs at least 8 characters');
       process.stdout.write(`${hashPassword(password, values.device ? deviceCost : staffCost)}\n`);
+      return 0;
+    }
+    case 'eval': {
+      const [what, folder] = positionals;
+      if (what !== 'faces' || !folder) {
+        throw new UsageError('haven eval faces needs a folder of photos: haven eval faces <dir>');
+      }
+      const detector = values.detector;
+      if (detector !== undefined && !(detector in faceDetectors)) {
+        throw new UsageError(`--detector is one of ${Object.keys(faceDetectors).join(', ')}`);
+      }
+      const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+      if (threshold !== undefined && !(threshold >= -1 && threshold <= 1)) {
+        throw new UsageError('--threshold is a cosine similarity between -1 and 1');
+      }
+      const report = await runEvalFaces(folder, values.pairs, {
+        ...(detector !== undefined && { detector: detector as FaceDetectorId }),
+        ...(threshold !== undefined && { threshold }),
+      });
+      process.stdout.write(`${report}\n`);
       return 0;
     }
     case 'decode': {
