@@ -25,6 +25,8 @@ commands:
                              face verification accuracy and false accepts on photos
   decode watch|iw [--hex] [--imei <id>]
                              read watch frames on stdin, one a line; print each as JSON
+  simulate bands --config <file>
+                             simulated wristbands with scripted incidents on an edge's broker
 `;
 
 interface Stoppable {
@@ -131,6 +133,25 @@ async function main(argv: string[]): Promise<number> {
       });
       process.stdout.write(`${report}\n`);
       return 0;
+    }
+    case 'simulate': {
+      if (positionals[0] !== 'bands' || !values.config) {
+        throw new UsageError('haven simulate bands needs --config <file>');
+      }
+      const { simulateBands } = await import('../devices/simulator/command.ts');
+      const log = createLogger('simulator');
+      const simulation = await simulateBands(values.config, log);
+      runUntilSignal(simulation, log);
+      simulation.finished
+        .then(() => simulation.stop())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error({ err: error }, 'simulation failed');
+            process.exit(1);
+          },
+        );
+      return -1;
     }
     case 'decode': {
       const family = positionals[0];
