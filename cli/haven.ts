@@ -10,6 +10,7 @@ import { EdgeAgent } from '../edge/agent.ts';
 import { EdgeConfig } from '../edge/config.ts';
 import { faceDetectors, type FaceDetectorId } from '../models/faces/analyzer.ts';
 import { runEvalFaces } from './eval-faces.ts';
+import { verifyHubAudit } from '../hub/audit/verify.ts';
 import { HubConfig } from '../hub/config.ts';
 import { Hub } from '../hub/server.ts';
 
@@ -21,6 +22,8 @@ commands:
   demo [--duration <s>] [--speed <x>] [--port <n>]
                              run a hub, edges and simulated devices on this machine
   hash-password [--device]   read a password on stdin, print its hash for a config file
+  audit verify --config <file>
+                             check the hub's audit chain; report the first broken link
   eval faces <dir> [--pairs <file>] [--detector <id>] [--threshold <cosine>]
                              face verification accuracy and false accepts on photos
   decode watch|iw [--hex] [--imei <id>]
@@ -107,6 +110,15 @@ async function main(argv: string[]): Promise<number> {
       });
       process.stdout.write(`${JSON.stringify({ summary }, null, 2)}\n`);
       return summary.errors.length === 0 ? 0 : 1;
+    }
+    case 'audit': {
+      if (positionals[0] !== 'verify' || !values.config) {
+        throw new UsageError('haven audit verify needs --config <hub config file>');
+      }
+      const config = loadConfig(HubConfig, values.config);
+      const report = verifyHubAudit(config.dataDir);
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return report.firstBreak ? 1 : 0;
     }
     case 'hash-password': {
       const password = await readStdin();

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { Alert, AuditEntry, RaisedAlert, Severity } from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
 import { accessMigration } from '../access/migrations.ts';
+import { auditChainMigration } from '../audit/migrations.ts';
+import { auditEntryHash, latestAuditHash } from '../audit/chain.ts';
 import { camerasMigration } from '../cameras/migrations.ts';
 import { recordAccessEvent } from '../access/store.ts';
 import { facesMigration } from '../faces/migrations.ts';
@@ -117,6 +119,7 @@ const migrations: string[] = [
   mapMigration,
   telemetryMigration,
   governanceMigration,
+  auditChainMigration,
 ];
 
 /** Lower is more severe. */
@@ -462,9 +465,15 @@ export class SqliteHubStore implements HubStore {
     detail: Record<string, unknown> | undefined,
     at: string,
   ): void {
+    // Each entry chains to the one before it (hub/audit/chain.ts).
+    const entry = { at, actor, action, target, detail: detail ? JSON.stringify(detail) : null };
+    const prevHash = latestAuditHash(this.#db);
     this.#db
-      .prepare('INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(at, actor, action, target, detail ? JSON.stringify(detail) : null);
+      .prepare(
+        `INSERT INTO audit (at, actor, action, target, detail, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(at, actor, action, target, entry.detail, prevHash, auditEntryHash(prevHash, entry));
   }
 
   async auditTrail(target: string): Promise<AuditEntry[]> {
