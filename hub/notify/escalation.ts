@@ -34,6 +34,8 @@ export function policyFor(
   );
 }
 
+class EscalationStopped extends Error {}
+
 export class Escalation {
   /** alert id → the timer for its next tier or reminder */
   readonly #timers = new Map<string, NodeJS.Timeout>();
@@ -79,6 +81,7 @@ export class Escalation {
 
   #track(step: Promise<void>): void {
     const tracked = step.catch((error: unknown) => {
+      if (error instanceof EscalationStopped) return;
       this.parts.log.error({ err: error }, 'escalation step failed');
     });
     this.#inFlight.add(tracked);
@@ -200,7 +203,12 @@ export class Escalation {
   ): Promise<string[]> {
     const recipients = await this.parts.router.recipientsFor(alert, targets);
     const told: string[] = [];
+    // A gateway retrying with back-off holds up this alert's next step (not
+    // other alerts'); retries are not kept across a restart.
     for (const recipient of recipients) {
+      // Stopping mid-step leaves the stored step undone, so a restart repeats
+      // it: someone may be told twice, nobody is skipped.
+      if (!this.#running) throw new EscalationStopped();
       const delivery = await this.parts.dispatcher.notify(alert, recipient, tier, reminder);
       told.push(`${recipient.kind}:${recipient.id}:${delivery.status}`);
     }

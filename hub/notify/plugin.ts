@@ -86,8 +86,10 @@ async function notifyPlugin(app: FastifyInstance, options: NotifyOptions): Promi
     await escalation.start();
   });
   app.addHook('preClose', async () => {
-    await escalation.stop();
+    // Channels stop first so that a gateway's back-off does not hold up shutdown.
+    const stopping = escalation.stop();
     dispatcher.stop();
+    await stopping;
   });
 
   // Receipts are signed with the webhook secret over the exact bytes sent.

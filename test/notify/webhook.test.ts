@@ -190,3 +190,35 @@ describe('an SOS told by webhook', () => {
     expect(trail.find((e) => e.action === 'acknowledged')!.actor).toBe('contact:zhang-daughter');
   });
 });
+
+describe('a hub stopping while a gateway is down', () => {
+  const folder = temporaryFolder('webhook-stop');
+
+  it('stops without waiting out the back-off, and tells the person again after restart', async () => {
+    const gateway = await Gateway.start();
+    gateway.answers.push(503, 503, 503, 503, 503);
+    const notify = {
+      webhook: { url: gateway.url, secret, maxAttempts: 5, firstRetryMs: 60_000 },
+    };
+    let { hub, url } = await startCommunityHub(folder.path, { notify });
+    try {
+      await registerCommunity(url);
+      const sos = await raiseAlert(url, hub, { kind: 'band', id: 'band-zhang' });
+      await waitUntil(() => gateway.posts.length >= 1, 'the first post failed');
+
+      // With a minute before the next retry, only an abort lets this finish in time.
+      await hub.stop();
+      const escalation = await (async () => {
+        ({ hub, url } = await startCommunityHub(folder.path, { notify }));
+        return hub.notifyStore.getEscalation(sos.id);
+      })();
+      expect(escalation!.phase, 'the escalation is still running').toBe('running');
+      expect(escalation!.tier, 'its first tier was not recorded as done').toBe(-1);
+      await waitUntil(() => gateway.posts.length >= 2, 'the daughter is tried again');
+    } finally {
+      await hub.stop();
+      await gateway.stop();
+      folder.remove();
+    }
+  });
+});
