@@ -103,8 +103,11 @@ export class EdgeAgent {
         registry: this.registry,
         broker,
         outbox,
+        cameraIds: config.cameras.map((camera) => camera.id),
         log: log.child({ feature: 'faces' }),
       });
+      const faces = this.faces;
+      this.cameras?.onFrame((frame) => faces.onCameraFrame(frame));
     }
 
     const sender = new UplinkSender(outbox, config.hub, log.child({ feature: 'uplink' }));

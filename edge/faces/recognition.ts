@@ -23,6 +23,8 @@ export interface FaceRecognitionContext {
   registry: DeviceRegistry;
   broker: DeviceBroker;
   outbox: Outbox;
+  /** Ids of the cameras configured on this edge; a gate may read only those. */
+  cameraIds: string[];
   log: Logger;
 }
 
@@ -42,6 +44,12 @@ export class FaceRecognition {
       if (!device || device.kind !== 'gate') {
         throw new Error(
           `faces.gates names ${gate.gateId}, which is not a registered device of kind gate`,
+        );
+      }
+      if (gate.cameraId && !context.cameraIds.includes(gate.cameraId)) {
+        throw new Error(
+          `faces.gates: gate ${gate.gateId} reads camera ${gate.cameraId}, ` +
+            'which is not in the cameras section',
         );
       }
       if (gate.cameraId) {

@@ -48,7 +48,7 @@ export function faceEdgeConfig(
   dataDir: string,
   hubUrl: string,
   faces: Record<string, unknown>,
-  options: { gates?: string[]; bands?: string[] } = {},
+  options: { gates?: string[]; bands?: string[]; config?: Record<string, unknown> } = {},
 ): EdgeConfig {
   const gates = options.gates ?? ['gate-1'];
   return parseConfig(
@@ -61,6 +61,7 @@ export function faceEdgeConfig(
       hub: { url: hubUrl, token: edgeToken, maxBackoffMs: 500 },
       devices: [...gates.map(registeredGate), ...(options.bands ?? []).map(registeredBand)],
       faces: { gates: gates.map((gateId) => ({ gateId })), ...faces },
+      ...options.config,
     },
     'test edge config with faces',
   );
@@ -70,7 +71,7 @@ export async function startFaceEdge(
   dataDir: string,
   hubUrl: string,
   faces: Record<string, unknown> = {},
-  options: { gates?: string[]; bands?: string[] } = {},
+  options: { gates?: string[]; bands?: string[]; config?: Record<string, unknown> } = {},
 ): Promise<EdgeAgent> {
   const agent = new EdgeAgent(faceEdgeConfig(dataDir, hubUrl, faces, options), silentLogger());
   await agent.start();
