@@ -74,6 +74,7 @@ export class SimulatedWearer {
     this.#scripted.sort((a, b) => a.atMinutes - b.atMinutes);
   }
 
+  // Known shortcoming: a `silent` band keeps its MQTT connection; it only stops sending.
   /** Whether the band reports at this moment (a `silent` incident stops it). */
   reporting(atMs: number): boolean {
     return !this.#isActive('silent', atMs);

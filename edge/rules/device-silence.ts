@@ -10,6 +10,8 @@ import type { BandAlerts, BandContext } from './band-alerts.ts';
 import { silentTimeoutMs, type CareSettingsBook } from './care-settings.ts';
 import type { CareStateStore } from './care-state.ts';
 
+// Known shortcoming: a band's last will ("offline" on its status topic) does not
+// shorten the wait; silence alone decides, so a clean disconnect warns no sooner.
 const rule = 'band_offline';
 /** Gaps kept for the median. */
 const gapsKept = 9;

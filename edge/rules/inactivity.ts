@@ -12,6 +12,8 @@ import type { CareStateStore } from './care-state.ts';
 import { DaytimeHours } from './daytime.ts';
 import { distanceM, type LatLon } from './geometry.ts';
 
+// Known shortcoming: judged when a report arrives, so a band that reports every
+// 30 minutes warns up to 30 minutes after the threshold passed.
 const rule = 'inactivity';
 
 /** Two reports further apart than this (or the band's silent timeout) say nothing about

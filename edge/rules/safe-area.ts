@@ -8,6 +8,8 @@ import type { BandAlerts, BandContext } from './band-alerts.ts';
 import type { CareSettingsBook } from './care-settings.ts';
 import { distanceOutsideM } from './geometry.ts';
 
+// Known shortcoming: the band's own geofence alarms (geofence_exit) are not used;
+// only its positions are, against the safe area configured here.
 const rule = 'left_safe_area';
 const fixesInARow = 2;
 

@@ -285,7 +285,7 @@ export class SqliteHubStore implements HubStore {
       if (escalated) {
         this.#auditNow(
           `edge:${edgeId}`,
-          'escalated',
+          'severity_raised',
           `alert:${open.id}`,
           { from: open.severity, to: raised.severity },
           now,

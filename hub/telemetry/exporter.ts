@@ -65,9 +65,9 @@ export class TelemetryExporter {
 
   async #run(): Promise<void> {
     while (this.#running) {
+      this.#prune();
       const rows = this.embedded.after(this.#cursor, this.config.batchSize);
       if (rows.length === 0) {
-        this.#prune();
         await this.#sleep(this.config.flushIntervalMs);
         continue;
       }

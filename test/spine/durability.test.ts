@@ -31,7 +31,9 @@ describe('an accepted alert is never lost', () => {
     const url = started.url;
     const token = await login(url);
     const port = Number(new URL(url).port);
-    const edge = await startEdge(`${folder.path}/edge`, url, ['band-001', 'band-002']);
+    // Band removal warns at once here; its waiting time is tested in test/elderly.
+    const care = { defaults: { removedMinutes: 0 } };
+    const edge = await startEdge(`${folder.path}/edge`, url, ['band-001', 'band-002'], { care });
     cleanups.push(() => edge.stop());
     const first = await connectBand(edge.mqttPort, 'band-001');
     const second = await connectBand(edge.mqttPort, 'band-002');
