@@ -45,6 +45,7 @@ interface SightingDetail {
   thumbnail: Promise<string | undefined>;
 }
 
+// Known shortcoming: no liveness check; a printed photo of a resident is taken for them.
 export class FaceGates {
   readonly #tracker: SightingTracker<SightingDetail>;
   /** Reports still being written (thumbnail encoding), awaited by stop(). */

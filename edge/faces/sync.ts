@@ -9,6 +9,8 @@ import type { FaceGallery } from './gallery.ts';
 
 const changesValidator = new Validator(GalleryChanges);
 
+// Known shortcoming: the edge polls, so an enrolment or removal reaches the gates up to
+// gallerySyncMs late; a nudge over the command channel would make it immediate.
 export class GallerySync {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;

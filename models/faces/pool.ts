@@ -42,6 +42,7 @@ export interface FacePoolSettings extends FaceModelSettings {
 
 export class FaceWorkersBusy extends Error {
   readonly code = 'HAVEN_FACE_WORKERS_BUSY';
+  readonly statusCode = 503;
   constructor(waiting: number) {
     super(`face analysis is busy (${waiting} requests waiting); try again shortly`);
   }
@@ -49,6 +50,7 @@ export class FaceWorkersBusy extends Error {
 
 export class FaceWorkersStopped extends Error {
   readonly code = 'HAVEN_FACE_WORKERS_STOPPED';
+  readonly statusCode = 503;
   constructor() {
     super('face analysis is not running');
   }
