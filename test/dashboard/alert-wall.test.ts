@@ -111,6 +111,7 @@ describe('the police-room alert wall in a real Chromium', () => {
     await card(page, id).click();
     await page.waitForSelector(`section.alert-detail[data-id="${id}"]`);
     const detail = page.locator('section.alert-detail');
+    await page.waitForSelector('section.escalation[data-tier]');
 
     await detail.locator('button.assign').click();
     await detail.locator('input[name=assignee]').fill('网格员老李');

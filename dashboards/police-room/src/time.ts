@@ -23,8 +23,8 @@ const longDate = new Intl.DateTimeFormat('zh-CN', {
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
-  weekday: 'short',
 });
+const weekday = new Intl.DateTimeFormat('zh-CN', { timeZone, weekday: 'short' });
 
 export function formatClock(at: Date | string | number): string {
   return clock.format(new Date(at));
@@ -35,7 +35,7 @@ export function formatDateTime(at: Date | string | number): string {
 }
 
 export function formatDate(at: Date | string | number): string {
-  return longDate.format(new Date(at));
+  return `${longDate.format(new Date(at))} ${weekday.format(new Date(at))}`;
 }
 
 /** "3 分钟前" / "3 min ago" for how long an alert has been waiting. */

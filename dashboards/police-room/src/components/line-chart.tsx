@@ -18,11 +18,11 @@ export interface LineChartProps {
   height?: number;
 }
 
-const padding = { left: 36, right: 8, top: 18, bottom: 18 };
+const padding = { left: 40, right: 8, top: 12, bottom: 22 };
 
 export function LineChart(props: LineChartProps): preact.JSX.Element {
-  const width = props.width ?? 520;
-  const height = props.height ?? 140;
+  const width = props.width ?? 420;
+  const height = props.height ?? 150;
   const { points } = props;
   if (points.length === 0) {
     return (
@@ -51,7 +51,7 @@ export function LineChart(props: LineChartProps): preact.JSX.Element {
   return (
     <figure class="chart">
       <figcaption>
-        {props.label} <strong>{last.value}</strong> {props.unit}
+        {props.label} <strong>{Math.round(last.value)}</strong> {props.unit}
       </figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.label}>
         {props.normal && (

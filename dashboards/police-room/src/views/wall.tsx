@@ -29,6 +29,30 @@ export function wallOrder(a: Alert, b: Alert): number {
 
 type StateFilter = 'open' | AlertState;
 
+interface EscalationSummary {
+  escalation: { tier: number; phase: string } | null;
+  deliveries: { status: string }[];
+}
+
+/** How far an open alert's escalation went and how many were told (issue 6's API). */
+function EscalationBadge(props: { alertId: string }): preact.JSX.Element | null {
+  const { t } = useDashboard();
+  const told = useOptional<EscalationSummary>(
+    `/api/notify/alerts/${encodeURIComponent(props.alertId)}/deliveries`,
+    30_000,
+  );
+  if (told.status !== 'ready' || !told.value.escalation) return null;
+  const tier = told.value.escalation.tier + 1;
+  const reached = told.value.deliveries.filter((delivery) => delivery.status !== 'failed');
+  if (tier < 1 && reached.length === 0) return null;
+  return (
+    <span class="escalation-badge" data-tier={tier}>
+      {t.escalation.title} {t.escalation.tier.replace('{n}', String(tier))} · {t.escalation.told}{' '}
+      {reached.length}
+    </span>
+  );
+}
+
 function AlertCard(props: { alert: Alert; now: number }): preact.JSX.Element {
   const { t, registry } = useDashboard();
   const { alert, now } = props;
@@ -60,6 +84,7 @@ function AlertCard(props: { alert: Alert; now: number }): preact.JSX.Element {
       <div class="who">
         {subjectName(t, registry, alert)}
         {where && <span class="where"> · {where}</span>}
+        {alert.state !== 'resolved' && <EscalationBadge alertId={alert.id} />}
       </div>
       <div class="meta">
         {[formatDateTime(alert.raisedAt), t.states[alert.state], alert.assignee]

@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
+import type { EdgeAgent } from '../../edge/agent.ts';
+import type { Hub } from '../../hub/server.ts';
+import {
+  bandTopic,
+  connectBand,
+  operator,
+  site,
+  sos,
+  startEdge,
+  temporaryFolder,
+  viewer,
+  waitUntil,
+} from '../support/spine.ts';
+import {
+  admin,
+  apiToken,
+  launchChromium,
+  openLoggedIn,
+  screenshotFolder,
+  startDashboardHub,
+} from '../support/dashboard.ts';
+
+/** A floor plan as an administrator would upload it: a drawn site plan. */
+async function floorPlanPng(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="700">
+    <rect width="1200" height="700" fill="#dfe6ea"/>
+    <rect x="120" y="120" width="260" height="180" fill="#b7c4cc"/>
+    <rect x="520" y="120" width="260" height="180" fill="#b7c4cc"/>
+    <rect x="120" y="420" width="260" height="180" fill="#b7c4cc"/>
+    <rect x="0" y="330" width="1200" height="60" fill="#f4f4f0"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+describe('the community views of the dashboard: map, roster, devices', () => {
+  const folder = temporaryFolder('community');
+  let hub: Hub;
+  let url: string;
+  let edge: EdgeAgent;
+  let band: MqttClient;
+  let browser: Browser;
+  let adminToken: string;
+
+  async function call(method: string, path: string, body?: unknown, token = adminToken) {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBeLessThan(
+      300,
+    );
+    return response;
+  }
+
+  beforeAll(async () => {
+    ({ hub, url } = await startDashboardHub(`${folder.path}/hub`));
+    adminToken = await apiToken(url, admin);
+    await call('PUT', '/api/registry/grids/grid-1', { name: '第一网格', workers: [] });
+    await call('PUT', '/api/registry/places/area', {
+      kind: 'area',
+      name: '新村',
+      parentId: null,
+      gridId: 'grid-1',
+    });
+    await call('PUT', '/api/registry/places/bldg-3', {
+      kind: 'building',
+      name: '3号楼',
+      parentId: 'area',
+      gridId: null,
+    });
+    await call('PUT', '/api/registry/places/room-501', {
+      kind: 'room',
+      name: '501',
+      parentId: 'bldg-3',
+      gridId: null,
+    });
+    await call('PUT', '/api/registry/households/hh-501', {
+      placeId: 'room-501',
+      name: '王家',
+      phone: null,
+    });
+    await call('POST', '/api/registry/residents', {
+      id: 'res-wang',
+      householdId: 'hh-501',
+      name: '王秀英',
+      birthYear: 1941,
+      livesAlone: true,
+    });
+    await call('PUT', '/api/registry/device-bindings/band/band-001', {
+      residentId: 'res-wang',
+      placeId: null,
+    });
+    await call('PUT', '/api/cameras/east-gate', {
+      name: '东门',
+      site,
+      rtspUrl: 'rtsp://127.0.0.1:9/none',
+      placeId: 'bldg-3',
+    });
+
+    edge = await startEdge(`${folder.path}/edge`, url, ['band-001', 'band-002']);
+    band = await connectBand(edge.mqttPort, 'band-001');
+    const other = await connectBand(edge.mqttPort, 'band-002');
+    const now = Date.now();
+    for (let minute = 20; minute >= 0; minute -= 2) {
+      await band.publishAsync(
+        bandTopic('band-001', 'telemetry'),
+        JSON.stringify({
+          time: new Date(now - minute * 60_000).toISOString(),
+          heartRateBpm: 72 + (minute % 6),
+          spo2Percent: 97,
+          steps: 1200 - minute * 10,
+          batteryPercent: 64,
+          worn: true,
+        }),
+        { qos: 1 },
+      );
+    }
+    await other.publishAsync(
+      bandTopic('band-002', 'telemetry'),
+      JSON.stringify({ time: new Date().toISOString(), heartRateBpm: 70, worn: true }),
+      { qos: 1 },
+    );
+    await other.endAsync();
+    await waitUntil(
+      async () => (await hub.store.listDevices()).filter((d) => d.telemetry).length === 2,
+      'both bands reported',
+    );
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await band?.endAsync();
+    await edge?.stop();
+    await hub?.stop();
+    folder.remove();
+  });
+
+  it('keeps the floor plan to administrators and refuses what is not an image', async () => {
+    const viewerToken = await apiToken(url, viewer);
+    const plan = await floorPlanPng();
+    const refused = await fetch(`${url}/api/map/floor-plan`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'image/png' },
+      body: plan,
+    });
+    expect(refused.status, 'a viewer may not upload').toBe(403);
+
+    const notImage = await fetch(`${url}/api/map/floor-plan`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'image/png' },
+      body: Buffer.from('this is not a png'),
+    });
+    expect(notImage.status, 'bytes that are not a PNG are refused').toBe(400);
+    expect(((await notImage.json()) as { code: string }).code).toBe('HAVEN_MAP_BAD_IMAGE');
+
+    const stored = await fetch(`${url}/api/map/floor-plan`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'image/png' },
+      body: plan,
+    });
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toMatchObject({
+      width: 1200,
+      height: 700,
+      uploadedBy: admin.username,
+    });
+    await call('PUT', '/api/map/items/building-3', {
+      kind: 'building',
+      refId: 'bldg-3',
+      label: '3号楼',
+      x: 0.21,
+      y: 0.3,
+    });
+    await call('PUT', '/api/map/items/camera-east', {
+      kind: 'camera',
+      refId: 'east-gate',
+      label: '东门摄像头',
+      x: 0.55,
+      y: 0.52,
+    });
+    const map = (await (await call('GET', '/api/map', undefined, viewerToken)).json()) as {
+      items: { refId: string }[];
+    };
+    expect(map.items.map((item) => item.refId).sort(), 'a viewer reads the map').toEqual([
+      'bldg-3',
+      'east-gate',
+    ]);
+  });
+
+  it('names the resident on the wall and lights up their building on the map during an SOS', async () => {
+    const page = await openLoggedIn(browser, url, operator);
+    await band.publishAsync(bandTopic('band-001', 'event'), sos(), { qos: 1 });
+    const card = page.locator('li.alert[data-type=sos]');
+    await card.waitFor();
+    const who = await card.locator('.who').textContent();
+    expect(who, 'the resident by name').toContain('王秀英');
+    expect(who, 'where they live').toContain('3号楼 / 501');
+    expect(who, 'their grid').toContain('第一网格');
+
+    await page.click('nav.sidebar a[href="#/map"]');
+    await page.waitForSelector('.map-item[data-ref=bldg-3][data-severity=critical]');
+    expect(
+      await page.getAttribute('.map-item[data-ref=east-gate]', 'data-severity'),
+      'the camera has no alert',
+    ).toBe('calm');
+    await page.screenshot({ path: join(screenshotFolder, 'map-sos.png') });
+    await page.close();
+  });
+
+  it('lists wristband wearers by concern with their latest vitals and opens their charts', async () => {
+    const page = await openLoggedIn(browser, url, operator);
+    await page.click('nav.sidebar a[href="#/roster"]');
+    await page.waitForSelector('table.roster tbody tr[data-band]');
+    const order = await page.$$eval('table.roster tbody tr[data-band]', (rows) =>
+      rows.map((row) => row.getAttribute('data-band')),
+    );
+    expect(order, 'the wearer with an open SOS comes first').toEqual(['band-001', 'band-002']);
+    const first = page.locator('tr[data-band=band-001]');
+    expect(await first.textContent(), 'named, with heart rate and battery').toMatch(
+      /王秀英.*72.*97%.*1200.*64%/,
+    );
+
+    const vitalsApi = await fetch(
+      `${url}/api/bands/band-001/vitals?from=${new Date(Date.now() - 86_400_000).toISOString()}`,
+      { headers: { authorization: `Bearer ${adminToken}` } },
+    );
+    await first.click();
+    if (vitalsApi.ok) {
+      await page.waitForSelector('.wearer-vitals .chart svg path.series');
+    } else {
+      await page.waitForSelector('.wearer-vitals .empty-note');
+    }
+    await page.screenshot({ path: join(screenshotFolder, 'roster.png') });
+    await page.close();
+  });
+
+  it('shows device and camera health, and every asset comes from the hub itself', async () => {
+    const page = await openLoggedIn(browser, url, operator);
+    const foreign: string[] = [];
+    page.on('request', (request) => {
+      const target = new URL(request.url());
+      if (!['data:', 'blob:'].includes(target.protocol) && target.origin !== new URL(url).origin) {
+        foreign.push(request.url());
+      }
+    });
+    await page.reload();
+    await page.waitForSelector('#connection[data-state=online]');
+    await page.click('nav.sidebar a[href="#/health"]');
+    await page.waitForSelector('.health-view tr[data-camera=east-gate]');
+    expect(await page.locator('.health-view').textContent()).toContain('band-002');
+    const font = await page.evaluate(async () => {
+      await document.fonts.load('16px "Haven CJK"', '警务室');
+      return [...document.fonts].find((face) => face.family.includes('Haven CJK'))?.status;
+    });
+    expect(font, 'the bundled CJK font loads').toBe('loaded');
+    expect(foreign, 'no request leaves the hub').toEqual([]);
+    await page.close();
+  });
+});
