@@ -60,7 +60,7 @@ export class SimulatedWearer {
     this.home = options.home;
     this.#random = random;
     this.#offsetMs = (options.utcOffsetHours ?? 8) * 3_600_000;
-    this.#restingBpm = clamp(Math.round(random.normal(72, 6)), 58, 88);
+    this.#restingBpm = clamp(Math.round(random.normal(72, 6)), 62, 88);
     this.#spo2 = clamp(random.normal(96.5, 0.8), 95, 98.5);
     this.#battery = options.batteryPercent ?? random.between(50, 100);
     this.#north = random.normal(0, 8);
@@ -227,7 +227,7 @@ export class SimulatedWearer {
     if (!worn) return { ...telemetry, heartRateBpm: 0 };
 
     const walking = atMs < this.#walkUntilMs || this.#isActive('wanders', atMs);
-    let bpm = this.#restingBpm + (walking ? 18 : 0) - (this.#isDaytime(atMs) ? 0 : 8);
+    let bpm = this.#restingBpm + (walking ? 18 : 0) - (this.#isDaytime(atMs) ? 0 : 6);
     if (this.#isActive('heart_rate_high', atMs)) bpm = this.#random.between(124, 136);
     const fall = this.#ongoingOf('fall', atMs);
     if (fall && atMs - fall.fromMs < 10 * minute) bpm += 22;
