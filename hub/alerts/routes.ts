@@ -7,7 +7,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Alert, AlertState, AuditEntry } from '../../common/contracts/alert.ts';
 import type { AlertChange } from '../store/store.ts';
 import { AlertNotFound, AlertStateConflict } from '../errors.ts';
-import { isScopedRole } from '../scopes/scope.ts';
 
 const AlertParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object(
@@ -82,14 +81,14 @@ async function alertsPlugin(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const query = request.query as Static<typeof ListQuery>;
-      const limit = query.limit ?? 200;
-      // Scoped staff get the visible part of the newest 1000; older ones need a filter.
-      const alerts = await store.listAlerts({
+      // Scoped staff: only alerts about the residents, devices and places in scope.
+      const subjects = await app.scopes.subjectsInScope(request.staff!);
+      return store.listAlerts({
         ...(query.state && { states: query.state }),
         ...(query.type && { type: query.type }),
-        limit: isScopedRole(request.staff!.role) ? 1000 : limit,
+        ...(subjects && { subjects }),
+        limit: query.limit ?? 200,
       });
-      return (await app.scopes.filterAlerts(request.staff!, alerts)).slice(0, limit);
     },
   );
 

@@ -531,6 +531,46 @@ export class SqliteRegistryStore implements RegistryStore {
     return { residentId, placeId, gridId: placeId === null ? null : this.#gridOfPlace(placeId) };
   }
 
+  async subjectsIn(scope: { residentIds?: string[]; gridIds?: string[] }): Promise<AlertSubject[]> {
+    const residentIds = new Set(scope.residentIds ?? []);
+    const subjects: AlertSubject[] = [];
+    const gridIds = JSON.stringify(scope.gridIds ?? []);
+    if (scope.gridIds?.length) {
+      const inGrids = this.db
+        .prepare(
+          `${effectiveGrids}
+           SELECT r.id FROM residents r JOIN households h ON h.id = r.household_id
+             JOIN effective e ON e.id = h.place_id
+           WHERE e.grid_id IN (SELECT value FROM json_each(?))`,
+        )
+        .all(gridIds) as { id: string }[];
+      for (const row of inGrids) residentIds.add(row.id);
+      const atPlaces = this.db
+        .prepare(
+          `${effectiveGrids}
+           SELECT b.device_kind, b.device_id FROM device_bindings b
+             JOIN effective e ON e.id = b.place_id
+           WHERE e.grid_id IN (SELECT value FROM json_each(?))`,
+        )
+        .all(gridIds) as { device_kind: string; device_id: string }[];
+      for (const row of atPlaces) {
+        subjects.push({ kind: row.device_kind as AlertSubject['kind'], id: row.device_id });
+      }
+    }
+    const ids = JSON.stringify([...residentIds]);
+    const devices = this.db
+      .prepare(
+        `SELECT device_kind, device_id FROM device_bindings
+         WHERE resident_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(ids) as { device_kind: string; device_id: string }[];
+    for (const row of devices) {
+      subjects.push({ kind: row.device_kind as AlertSubject['kind'], id: row.device_id });
+    }
+    for (const id of residentIds) subjects.push({ kind: 'resident', id });
+    return subjects;
+  }
+
   async upsertStaffProfile(profile: StaffProfile): Promise<void> {
     this.db
       .prepare(

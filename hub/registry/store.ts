@@ -62,6 +62,11 @@ export interface RegistryStore {
   listBindings(filter: { residentId?: string }): Promise<DeviceBinding[]>;
   /** Where an alert's subject sits: its resident (if any), place and grid. */
   placementOf(subject: AlertSubject): Promise<SubjectPlacement>;
+  /**
+   * Every alert subject that belongs to these residents (themselves and their
+   * devices) or lies in these grids (their residents, and devices at places).
+   */
+  subjectsIn(scope: { residentIds?: string[]; gridIds?: string[] }): Promise<AlertSubject[]>;
 
   upsertStaffProfile(profile: StaffProfile): Promise<void>;
   getStaffProfile(username: string): Promise<StaffProfile | undefined>;

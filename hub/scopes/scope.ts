@@ -2,7 +2,7 @@
 // grid worker sees the residents and places of their grids; a family member or
 // doctor sees only the residents they are a contact of. Scopes are looked up
 // from the registry on each check, so a change there applies at once.
-import type { Alert } from '../../common/contracts/alert.ts';
+import type { Alert, AlertSubject } from '../../common/contracts/alert.ts';
 import type { StaffRole } from '../config.ts';
 import type { SubjectPlacement } from '../registry/schemas.ts';
 import type { RegistryStore } from '../registry/store.ts';
@@ -65,14 +65,16 @@ export class ScopeGuard {
     );
   }
 
-  /** The alerts of a list that this staff member may see, in the same order. */
-  async filterAlerts(staff: StaffIdentity, alerts: Alert[]): Promise<Alert[]> {
+  /** What a scoped staff member's alerts may be about; undefined when they see all. */
+  async subjectsInScope(staff: StaffIdentity): Promise<AlertSubject[] | undefined> {
     const scope = await this.scopeOf(staff);
-    if (scope.kind === 'all') return alerts;
-    const visible: Alert[] = [];
-    for (const alert of alerts) {
-      if (this.covers(scope, await this.registry.placementOf(alert.subject))) visible.push(alert);
+    switch (scope.kind) {
+      case 'all':
+        return undefined;
+      case 'grids':
+        return this.registry.subjectsIn({ gridIds: scope.gridIds });
+      case 'residents':
+        return this.registry.subjectsIn({ residentIds: scope.residentIds });
     }
-    return visible;
   }
 }

@@ -412,6 +412,13 @@ export class SqliteHubStore implements HubStore {
       where.push('site = ?');
       values.push(filter.site);
     }
+    if (filter.subjects) {
+      if (filter.subjects.length === 0) return [];
+      where.push(`subject_kind || ':' || subject_id IN (SELECT value FROM json_each(?))`);
+      values.push(
+        JSON.stringify(filter.subjects.map((subject) => `${subject.kind}:${subject.id}`)),
+      );
+    }
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
         received_at DESC LIMIT ?`;

@@ -1,7 +1,13 @@
 // What the hub needs from its database. The SQLite implementation is the
 // embedded default; a PostgreSQL one can satisfy the same interface, which is
 // why every method returns a promise even though SQLite answers at once.
-import type { Alert, AlertState, AuditEntry, RaisedAlert } from '../../common/contracts/alert.ts';
+import type {
+  Alert,
+  AlertState,
+  AlertSubject,
+  AuditEntry,
+  RaisedAlert,
+} from '../../common/contracts/alert.ts';
 import type { UplinkItem } from '../../common/contracts/uplink.ts';
 import type { StaffRole } from '../config.ts';
 import type { PatrolStore, ScanOutcome } from '../patrol/store.ts';
@@ -10,6 +16,8 @@ export interface AlertFilter {
   states?: AlertState[];
   type?: string;
   site?: string;
+  /** Only alerts about these subjects (what a scoped staff member may see). */
+  subjects?: AlertSubject[];
   limit?: number;
 }
 
