@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import mqtt from 'mqtt';
 import type { Browser } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import type { EdgeAgent } from '../../edge/agent.ts';
+import { readFileSync } from 'node:fs';
+import { silentLogger } from '../../common/log.ts';
+import { deviceCost, hashPassword } from '../../common/passwords.ts';
+import { EdgeAgent } from '../../edge/agent.ts';
 import type { Hub } from '../../hub/server.ts';
 import {
   bandTopic,
   connectBand,
+  edgeConfig,
   operator,
   site,
   sos,
-  startEdge,
   temporaryFolder,
   viewer,
   waitUntil,
@@ -37,7 +41,11 @@ async function floorPlanPng(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-describe('the community views of the dashboard: map, roster, devices', () => {
+const gateSecret = 'secret-of-gate-east';
+const gateSecretHash = hashPassword(gateSecret, deviceCost);
+const facePhoto = '/work/shared/data/faces/deepface/img4.jpg';
+
+describe('the community views of the dashboard: map, roster, gate log, devices', () => {
   const folder = temporaryFolder('community');
   let hub: Hub;
   let url: string;
@@ -106,7 +114,11 @@ describe('the community views of the dashboard: map, roster, devices', () => {
       placeId: 'bldg-3',
     });
 
-    edge = await startEdge(`${folder.path}/edge`, url, ['band-001', 'band-002']);
+    // The edge serves the two bands and a face gate that recognises people itself.
+    const config = edgeConfig(`${folder.path}/edge`, url, ['band-001', 'band-002']);
+    config.devices.push({ id: 'gate-east', kind: 'gate', secretHash: gateSecretHash });
+    edge = new EdgeAgent(config, silentLogger());
+    await edge.start();
     band = await connectBand(edge.mqttPort, 'band-001');
     const other = await connectBand(edge.mqttPort, 'band-002');
     const now = Date.now();
@@ -241,6 +253,41 @@ describe('the community views of the dashboard: map, roster, devices', () => {
       await page.waitForSelector('.wearer-vitals .empty-note');
     }
     await page.screenshot({ path: join(screenshotFolder, 'roster.png') });
+    await page.close();
+  });
+
+  it("shows a face gate's stranger with its snapshot in the gate log", async () => {
+    const gate = await mqtt.connectAsync(`mqtt://127.0.0.1:${edge.mqttPort}`, {
+      clientId: 'gate-east',
+      username: 'gate-east',
+      password: gateSecret,
+      reconnectPeriod: 0,
+    });
+    const snapshot = await sharp(readFileSync(facePhoto)).resize(160).jpeg().toBuffer();
+    await gate.publishAsync(
+      `haven/${site}/gate/gate-east/access`,
+      JSON.stringify({
+        time: new Date().toISOString(),
+        decision: 'stranger',
+        snapshot: snapshot.toString('base64'),
+      }),
+      { qos: 1 },
+    );
+    await gate.endAsync();
+
+    const page = await openLoggedIn(browser, url, operator);
+    await page.click('nav.sidebar a[href="#/gates"]');
+    const row = page.locator('.gates-view tr[data-decision=stranger]');
+    await row.waitFor({ timeout: 20_000 });
+    expect(await row.textContent(), 'the gate and the decision in Chinese').toMatch(
+      /gate-east.*陌生人/,
+    );
+    await page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLImageElement>('.gates-view td.thumb img')?.naturalWidth ?? 0) >
+        0,
+    );
+    await page.screenshot({ path: join(screenshotFolder, 'gate-log.png') });
     await page.close();
   });
 

@@ -4,6 +4,9 @@ import type { Alert, AuditEntry, Me } from './types.ts';
 
 export class HubUnreachable extends Error {}
 
+/** The hub refused this staff member's role (403). */
+export class RoleRefused extends Error {}
+
 export type Optional<T> = { missing: true } | { missing: false; value: T };
 
 /** Called when the hub says the session is gone, so the page shows the login. */
@@ -39,6 +42,7 @@ export async function getOptional<T>(path: string): Promise<Optional<T>> {
     // A route that exists answers its own 404 with a HAVEN_ code.
     if (!body.code?.startsWith('HAVEN_')) return { missing: true };
   }
+  if (response.status === 403) throw new RoleRefused(path);
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return { missing: false, value: (await response.json()) as T };
 }

@@ -1,10 +1,12 @@
 // Small Preact hooks the views share.
 import { useEffect, useState } from 'preact/hooks';
-import { getOptional } from './api.ts';
+import { getOptional, RoleRefused } from './api.ts';
 
 export type Loaded<T> =
   | { status: 'loading' }
   | { status: 'failed' }
+  /** This staff member's role may not see it. */
+  | { status: 'forbidden' }
   /** The hub has no such API (yet): the view shows an empty state. */
   | { status: 'missing' }
   | { status: 'ready'; value: T };
@@ -23,7 +25,9 @@ export function useOptional<T>(path: string | undefined, refreshMs?: number): Lo
             result.missing ? { status: 'missing' } : { status: 'ready', value: result.value },
           );
         },
-        () => active && setLoaded({ status: 'failed' }),
+        (error: unknown) => {
+          if (active) setLoaded({ status: error instanceof RoleRefused ? 'forbidden' : 'failed' });
+        },
       );
     };
     load();

@@ -225,6 +225,7 @@ const zh = {
   },
   emptyApi: '此功能的数据接口尚未提供',
   forbidden: '你的角色只能查看',
+  roleCannotSee: '你的角色不能查看此页',
 };
 
 export type Texts = typeof zh;
@@ -444,6 +445,7 @@ const en: Texts = {
   },
   emptyApi: 'The API for this view is not available yet',
   forbidden: 'Your role may only view',
+  roleCannotSee: 'Your role may not see this page',
 };
 
 export type Language = 'zh-CN' | 'en';

@@ -17,6 +17,7 @@ export function EmptyState(props: {
       </p>
     );
   }
+  if (loaded.status === 'forbidden') return <p class="empty-note">{t.roleCannotSee}</p>;
   if (loaded.status === 'failed') return <p class="empty-note error">{t.hubUnreachable}</p>;
   return (
     <p class="empty-note" data-empty="none">

@@ -96,6 +96,8 @@ export function Shell(props: ShellProps): preact.JSX.Element {
   }, [sound]);
 
   const activeView = props.route.view === 'alert' ? 'wall' : props.route.view;
+  // Grid workers, family and doctors see their own alerts; the rest is the police room's.
+  const policeRoom = ['viewer', 'operator', 'admin'].includes(me.role);
   return (
     <div class="shell" data-view={props.route.view}>
       <header class="topbar">
@@ -127,16 +129,18 @@ export function Shell(props: ShellProps): preact.JSX.Element {
         </button>
       </header>
       <nav class="sidebar" aria-label="views">
-        {navigation.map((item) => (
-          <a
-            key={item.view}
-            href={item.hash}
-            class={activeView === item.view ? 'active' : undefined}
-            aria-current={activeView === item.view ? 'page' : undefined}
-          >
-            {t.nav[item.view as keyof typeof t.nav]}
-          </a>
-        ))}
+        {navigation
+          .filter((item) => policeRoom || item.view === 'wall')
+          .map((item) => (
+            <a
+              key={item.view}
+              href={item.hash}
+              class={activeView === item.view ? 'active' : undefined}
+              aria-current={activeView === item.view ? 'page' : undefined}
+            >
+              {t.nav[item.view as keyof typeof t.nav]}
+            </a>
+          ))}
         {me.role === 'admin' && (
           <a href="#/admin" class={activeView === 'admin' ? 'active' : undefined}>
             {t.nav.admin}
