@@ -131,6 +131,10 @@ export class CareSettingsBook {
       }
       this.#overrides.set(override.band, override);
     }
+    checkRanges('care.defaults', config.defaults);
+    for (const override of config.bands) {
+      checkRanges(`care.bands (${override.band})`, this.forBand(override.band));
+    }
   }
 
   get timeZone(): string {
@@ -153,6 +157,19 @@ export class CareSettingsBook {
     }
     return settings;
   }
+}
+
+function checkRanges(where: string, settings: Static<typeof CareDefaults>): void {
+  const problems: string[] = [];
+  const { heartRateBpm, criticalHeartRateBpm } = settings;
+  if (heartRateBpm.min >= heartRateBpm.max) problems.push('heartRateBpm: min is not below max');
+  if (criticalHeartRateBpm.min > heartRateBpm.min || criticalHeartRateBpm.max < heartRateBpm.max) {
+    problems.push('criticalHeartRateBpm must contain heartRateBpm');
+  }
+  if (settings.criticalSpo2Percent > settings.lowSpo2Percent) {
+    problems.push('criticalSpo2Percent is above lowSpo2Percent');
+  }
+  if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
 }
 
 /** How long a band may be silent before it is offline. */
