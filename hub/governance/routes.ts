@@ -16,6 +16,16 @@ declare module 'fastify' {
   }
 }
 
+/** GET routes of other areas that show a resident's personal or health data. */
+const personalDataRoutes = new Set([
+  '/api/faces/residents',
+  '/api/faces/residents/:residentId',
+  '/api/access',
+  '/api/access/:key/thumbnail',
+  '/api/residents/:residentId/vitals',
+  '/api/bands/:bandId/vitals',
+]);
+
 const IdParams = Type.Object({ id: RegistryId });
 const Erasure = Type.Record(
   Type.String(),
@@ -57,6 +67,25 @@ async function governancePlugin(app: FastifyInstance): Promise<void> {
     app.log.info({ resident: residentId, reason, extent, erasure }, 'biometric data erased');
     return erasure;
   }
+
+  // Reads of personal data served by other areas are audited here, in one place.
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (request.method !== 'GET' || !request.staff || reply.statusCode !== 200) return;
+    if (!route || !personalDataRoutes.has(route)) return;
+    const params = request.params as { residentId?: string; bandId?: string };
+    const residentId =
+      params.residentId ??
+      (params.bandId
+        ? (await registry.placementOf({ kind: 'band', id: params.bandId })).residentId
+        : null);
+    await store.audit(
+      request.staff.username,
+      'personal_data_read',
+      residentId ? `resident:${residentId}` : 'personal-data',
+      { route, ...(request.params as Record<string, unknown>) },
+    );
+  });
 
   // An edge asking for gallery changes since version N confirms it holds N.
   app.addHook('onResponse', async (request, reply) => {

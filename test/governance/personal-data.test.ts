@@ -134,6 +134,21 @@ describe('governance of personal and biometric data', () => {
     expect((await gallery.getResident('liu'))!.faces, 'the embedding stays').toBe(1);
   });
 
+  it('audits staff reads of faces and the gate log too, naming the resident', async () => {
+    const face = await registrar.call('GET', '/api/faces/residents/liu');
+    expect(face.status).toBe(200);
+    const gateLog = await registrar.call('GET', '/api/access');
+    expect(gateLog.status).toBe(200);
+    const trail = await hub.store.auditTrail('resident:liu');
+    expect(trail.at(-1), 'the face read is on Liu’s trail').toMatchObject({
+      actor: 'registrar',
+      action: 'personal_data_read',
+      detail: { route: '/api/faces/residents/:residentId' },
+    });
+    const lists = await hub.store.auditTrail('personal-data');
+    expect(lists.at(-1)!.detail).toMatchObject({ route: '/api/access' });
+  });
+
   it('exports everything held about one resident, and audits the export', async () => {
     const fall = await raiseAlert(url, hub, { kind: 'band', id: 'band-zhang' }, 'fall');
     await waitUntil(
