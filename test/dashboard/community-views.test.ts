@@ -209,6 +209,32 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
     ]);
   });
 
+  it('lets an administrator place a gate on the floor plan from the admin page', async () => {
+    const page = await openLoggedIn(browser, url, admin);
+    await page.click('nav.sidebar a[href="#/admin"]');
+    await page.setInputFiles('input[name=floor-plan]', {
+      name: 'plan.png',
+      mimeType: 'image/png',
+      buffer: await floorPlanPng(),
+    });
+    await page.waitForSelector('.admin-map .floor-plan img');
+    await page.selectOption('.place-form select[name=kind]', 'gate');
+    await page.fill('.place-form input[name=refId]', 'gate-east');
+    await page.fill('.place-form input[name=label]', '东门门禁');
+    const plan = page.locator('.admin-map .floor-plan');
+    const box = (await plan.boundingBox())!;
+    await plan.click({ position: { x: box.width * 0.5, y: box.height * 0.9 } });
+    await page.waitForSelector('.admin-map .map-item[data-ref=gate-east]');
+    const map = (await (await call('GET', '/api/map')).json()) as {
+      items: { refId: string; kind: string; x: number; y: number }[];
+    };
+    const gate = map.items.find((item) => item.refId === 'gate-east');
+    expect(gate, 'stored where it was clicked').toMatchObject({ kind: 'gate' });
+    expect(gate!.x).toBeCloseTo(0.5, 1);
+    expect(gate!.y).toBeCloseTo(0.9, 1);
+    await page.close();
+  });
+
   it('names the resident on the wall and lights up their building on the map during an SOS', async () => {
     const page = await openLoggedIn(browser, url, operator);
     await band.publishAsync(bandTopic('band-001', 'event'), sos(), { qos: 1 });

@@ -120,6 +120,28 @@ describe('live camera video through the hub', () => {
     });
   });
 
+  it('recovers the picture after the camera dies and comes back while someone watches', async () => {
+    const page = await openLoggedIn(browser, url, operator);
+    await page.goto(`${url}/#/video/${cameraId}`);
+    const player = 'figure.player[data-format=mp4]';
+    await page.waitForSelector(`${player}[data-state=playing]`, { timeout: 20_000 });
+
+    await camera.killServer();
+    await page.waitForSelector(`${player}:not([data-state=playing])`, { timeout: 20_000 });
+    await camera.startServer();
+    await page.waitForSelector(`${player}[data-state=playing]`, { timeout: 30_000 });
+    const frames = await page.evaluate(
+      () => document.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames,
+    );
+    await page.waitForFunction(
+      (start) =>
+        document.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames > start + 5,
+      frames,
+      { timeout: 20_000 },
+    );
+    await page.close();
+  });
+
   it('falls back to MPEG-1 through JSMpeg, and that stream also stops with its viewer', async () => {
     const page = await openLoggedIn(browser, url, operator);
     await page.goto(`${url}/#/video/${cameraId}?mpeg1`);
