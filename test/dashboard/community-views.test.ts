@@ -163,14 +163,14 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
     const refused = await fetch(`${url}/api/map/floor-plan`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'image/png' },
-      body: plan,
+      body: new Uint8Array(plan),
     });
     expect(refused.status, 'a viewer may not upload').toBe(403);
 
     const notImage = await fetch(`${url}/api/map/floor-plan`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'image/png' },
-      body: Buffer.from('this is not a png'),
+      body: new TextEncoder().encode('this is not a png'),
     });
     expect(notImage.status, 'bytes that are not a PNG are refused').toBe(400);
     expect(((await notImage.json()) as { code: string }).code).toBe('HAVEN_MAP_BAD_IMAGE');
@@ -178,7 +178,7 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
     const stored = await fetch(`${url}/api/map/floor-plan`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'image/png' },
-      body: plan,
+      body: new Uint8Array(plan),
     });
     expect(stored.status).toBe(200);
     expect(await stored.json()).toMatchObject({
@@ -333,7 +333,11 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
     expect(await page.locator('.health-view').textContent()).toContain('band-002');
     const font = await page.evaluate(async () => {
       await document.fonts.load('16px "Haven CJK"', '警务室');
-      return [...document.fonts].find((face) => face.family.includes('Haven CJK'))?.status;
+      let status: string | undefined;
+      document.fonts.forEach((face) => {
+        if (face.family.includes('Haven CJK')) status = face.status;
+      });
+      return status;
     });
     expect(font, 'the bundled CJK font loads').toBe('loaded');
     expect(foreign, 'no request leaves the hub').toEqual([]);
