@@ -317,6 +317,49 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
     await page.close();
   });
 
+  it('shows the patrol rounds the schedules plan, with their checkpoints', async () => {
+    await call('PUT', '/api/patrol/checkpoints/cp-east', {
+      site,
+      name: '3号楼东门',
+      location: { xM: 10, yM: 20 },
+      tagId: 'TAG-EAST-0001',
+    });
+    await call('PUT', '/api/patrol/checkpoints/cp-garage', {
+      site,
+      name: '地下车库入口',
+      location: { xM: 60, yM: 5 },
+      tagId: 'TAG-GARAGE-0002',
+    });
+    await call('PUT', '/api/patrol/routes/night', {
+      site,
+      name: '夜间巡更',
+      ordered: true,
+      stops: [
+        { checkpointId: 'cp-east', walkSeconds: 0 },
+        { checkpointId: 'cp-garage', walkSeconds: 300 },
+      ],
+    });
+    await call('PUT', '/api/patrol/schedules/night-hourly', {
+      routeId: 'night',
+      name: '每小时一轮',
+      firstRound: '00:00',
+      until: '23:59',
+      everyMinutes: 60,
+      toleranceMinutes: 10,
+    });
+
+    const page = await openLoggedIn(browser, url, operator);
+    await page.click('nav.sidebar a[href="#/patrol"]');
+    const round = page.locator('.patrol-view li.round').first();
+    await round.waitFor();
+    expect(await round.textContent(), 'route and checkpoints by name').toMatch(
+      /夜间巡更.*3号楼东门.*地下车库入口/,
+    );
+    expect(await round.getAttribute('data-state')).toBe('upcoming');
+    await page.screenshot({ path: join(screenshotFolder, 'patrol.png') });
+    await page.close();
+  });
+
   it('shows device and camera health, and every asset comes from the hub itself', async () => {
     const page = await openLoggedIn(browser, url, operator);
     const foreign: string[] = [];

@@ -160,6 +160,7 @@ const zh = {
     missed: '漏巡',
     states: {
       upcoming: '未开始',
+      waiting: '等待开始',
       due: '应开始',
       in_progress: '进行中',
       completed: '已完成',
@@ -384,6 +385,7 @@ const en: Texts = {
     missed: 'Missed',
     states: {
       upcoming: 'Upcoming',
+      waiting: 'Waiting to start',
       due: 'Due',
       in_progress: 'In progress',
       completed: 'Completed',
