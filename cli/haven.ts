@@ -26,6 +26,8 @@ commands:
                              check the hub's audit chain; report the first broken link
   eval faces <dir> [--pairs <file>] [--detector <id>] [--threshold <cosine>]
                              face verification accuracy and false accepts on photos
+  eval plates <dir> [--detector y5fu_320|y5fu_640] [--mode crop|scene] [--limit <n>]
+                             licence plates read whole, characters right, time per image
   decode watch|iw [--hex] [--imei <id>]
                              read watch frames on stdin, one a line; print each as JSON
   simulate bands --config <file>
@@ -77,6 +79,8 @@ async function main(argv: string[]): Promise<number> {
       pairs: { type: 'string' },
       detector: { type: 'string' },
       threshold: { type: 'string' },
+      mode: { type: 'string' },
+      limit: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -128,6 +132,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'eval': {
       const [what, folder] = positionals;
+      if (what === 'plates' && folder) {
+        const { plateEvalOptions, runEvalPlates } = await import('./eval-plates.ts');
+        const options = plateEvalOptions(values);
+        if (typeof options === 'string') throw new UsageError(options);
+        process.stdout.write(`${await runEvalPlates(folder, options)}\n`);
+        return 0;
+      }
       if (what !== 'faces' || !folder) {
         throw new UsageError('haven eval faces needs a folder of photos: haven eval faces <dir>');
       }
