@@ -98,6 +98,11 @@ describe('live camera video through the hub', () => {
     });
     const pid = stream!.pid!;
     expect(processAlive(pid), 'ffmpeg runs while watched').toBe(true);
+    const audit = await hub.store.auditTrail(`camera:${cameraId}`);
+    expect(
+      audit.some((entry) => entry.action === 'video_viewed' && entry.actor === operator.username),
+      'who watched is audited',
+    ).toBe(true);
 
     const framesAtStart = await page.evaluate(
       () => document.querySelector('video')!.getVideoPlaybackQuality().totalVideoFrames,
