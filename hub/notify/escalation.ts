@@ -202,17 +202,20 @@ export class Escalation {
     reminder: number,
   ): Promise<string[]> {
     const recipients = await this.parts.router.recipientsFor(alert, targets);
-    const told: string[] = [];
-    // A gateway retrying with back-off holds up this alert's next step (not
-    // other alerts'); retries are not kept across a restart.
-    for (const recipient of recipients) {
-      // Stopping mid-step leaves the stored step undone, so a restart repeats
-      // it: someone may be told twice, nobody is skipped.
-      if (!this.#running) throw new EscalationStopped();
-      const delivery = await this.parts.dispatcher.notify(alert, recipient, tier, reminder);
-      told.push(`${recipient.kind}:${recipient.id}:${delivery.status}`);
-    }
-    return told;
+    // Stopping mid-step leaves the stored step undone, so a restart repeats
+    // it: someone may be told twice, nobody is skipped.
+    if (!this.#running) throw new EscalationStopped();
+    // Everyone in a tier at once, so a gateway in back-off delays only its own
+    // recipient; it does hold up this alert's next step. Retries are not kept
+    // across a restart (the step is repeated instead).
+    const deliveries = await Promise.all(
+      recipients.map((recipient) => this.parts.dispatcher.notify(alert, recipient, tier, reminder)),
+    );
+    // A stop during the sends failed some of them on purpose: repeat the step.
+    if (!this.#running) throw new EscalationStopped();
+    return recipients.map(
+      (recipient, index) => `${recipient.kind}:${recipient.id}:${deliveries[index]!.status}`,
+    );
   }
 
   async #end(alertId: string, phase: EscalationPhase): Promise<void> {

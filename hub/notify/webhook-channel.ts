@@ -108,6 +108,7 @@ export class WebhookChannel implements NotificationChannel {
   }
 
   async #wait(ms: number): Promise<void> {
+    if (this.#abort.signal.aborted) return;
     await new Promise<void>((resolve) => {
       const entry = {
         timer: setTimeout(() => {

@@ -8,9 +8,15 @@ import {
   webhookSignature,
 } from '../../hub/notify/webhook-channel.ts';
 import type { Hub } from '../../hub/server.ts';
-import { raiseAlert, registerCommunity, startCommunityHub } from '../support/community.ts';
+import {
+  client,
+  raiseAlert,
+  registerCommunity,
+  startCommunityHub,
+  workerNorth,
+} from '../support/community.ts';
 import { Gateway } from '../support/gateway.ts';
-import { temporaryFolder, waitUntil } from '../support/spine.ts';
+import { LiveWatcher, temporaryFolder, waitUntil } from '../support/spine.ts';
 
 const secret = 'gateway-shared-secret-0123456789';
 
@@ -193,6 +199,32 @@ describe('an SOS told by webhook', () => {
 
 describe('a hub stopping while a gateway is down', () => {
   const folder = temporaryFolder('webhook-stop');
+
+  it('a gateway in back-off does not hold up the grid worker’s notice', async () => {
+    const gateway = await Gateway.start();
+    gateway.answers.push(503, 503);
+    const notify = { webhook: { url: gateway.url, secret, maxAttempts: 3, firstRetryMs: 60_000 } };
+    const { hub, url } = await startCommunityHub(`${folder.path}/parallel`, { notify });
+    try {
+      await registerCommunity(url);
+      const north = await LiveWatcher.open(url, (await client(url, workerNorth)).token);
+      const sos = await raiseAlert(url, hub, { kind: 'band', id: 'band-zhang' });
+      const byRecipient = async () =>
+        new Map((await hub.notifyStore.deliveriesOf(sos.id)).map((d) => [d.recipientId, d]));
+      await waitUntil(
+        async () => (await byRecipient()).get(workerNorth.username)?.channel === 'dashboard',
+        'the grid worker’s notice went out',
+      );
+      expect(
+        (await byRecipient()).get('zhang-daughter')!.status,
+        'while the daughter’s SMS still waits for its retry',
+      ).toBe('queued');
+      north.close();
+    } finally {
+      await hub.stop();
+      await gateway.stop();
+    }
+  });
 
   it('stops without waiting out the back-off, and tells the person again after restart', async () => {
     const gateway = await Gateway.start();
