@@ -209,6 +209,8 @@ describe('the police-room alert wall in a real Chromium', () => {
     );
     await card(page, (await queuedSos())!).waitFor();
     expect(alertListFetches.length, 'the page refetched the alert list').toBeGreaterThan(0);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.screenshot({ path: join(screenshotFolder, 'wall-laptop.png') });
     await page.close();
   });
 });

@@ -166,12 +166,15 @@ function Escalation(props: { alertId: string; version: string }): preact.JSX.Ele
       </section>
     );
   }
-  const tier = told.escalation ? told.escalation.tier + 1 : 0;
+  // Tier 0 is the first notice; from tier 1 on the alert has been escalated.
+  const tier = told.escalation?.tier ?? -1;
   return (
     <section class="escalation" data-tier={tier}>
       <h3>
         {t.detail.deliveries} ·{' '}
-        {tier > 0 ? t.escalation.tier.replace('{n}', String(tier)) : t.escalation.none}
+        {tier >= 1
+          ? `${t.escalation.title} ${t.escalation.tier.replace('{n}', String(tier))}`
+          : t.escalation.none}
       </h3>
       <ul class="deliveries">
         {told.deliveries.map((delivery) => (

@@ -41,14 +41,19 @@ function EscalationBadge(props: { alertId: string }): preact.JSX.Element | null 
     `/api/notify/alerts/${encodeURIComponent(props.alertId)}/deliveries`,
     30_000,
   );
-  if (told.status !== 'ready' || !told.value.escalation) return null;
-  const tier = told.value.escalation.tier + 1;
+  if (told.status !== 'ready') return null;
+  // Tier 0 is the first notice; from tier 1 on the alert has been escalated.
+  const tierIndex = told.value.escalation?.tier ?? -1;
   const reached = told.value.deliveries.filter((delivery) => delivery.status !== 'failed');
-  if (tier < 1 && reached.length === 0) return null;
+  if (tierIndex < 1 && reached.length === 0) return null;
+  const parts = [
+    tierIndex >= 1 &&
+      `${t.escalation.title} ${t.escalation.tier.replace('{n}', String(tierIndex))}`,
+    reached.length > 0 && `${t.escalation.told} ${reached.length}`,
+  ].filter(Boolean);
   return (
-    <span class="escalation-badge" data-tier={tier}>
-      {t.escalation.title} {t.escalation.tier.replace('{n}', String(tier))} · {t.escalation.told}{' '}
-      {reached.length}
+    <span class="escalation-badge" data-tier={tierIndex}>
+      {parts.join(' · ')}
     </span>
   );
 }
