@@ -13,6 +13,7 @@ import {
   bandTopic,
   connectBand,
   edgeConfig,
+  edgeToken,
   operator,
   site,
   sos,
@@ -252,6 +253,65 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
       'the camera has no alert',
     ).toBe('calm');
     await page.screenshot({ path: join(screenshotFolder, 'map-sos.png') });
+    await page.close();
+  });
+
+  it('shows an alert in full: the snapshot, who it concerns and their contacts', async () => {
+    await call('PUT', '/api/registry/contacts/c-daughter', {
+      residentId: 'res-wang',
+      kind: 'family',
+      name: '李梅',
+      relation: '女儿',
+      phone: '13800000000',
+      channels: ['webhook'],
+      notify: 'all',
+    });
+    const snapshot = await sharp(readFileSync(facePhoto)).resize(160).jpeg().toBuffer();
+    // As an edge reports a watch-list sighting (edge/faces/gates.ts), over the edge API.
+    const ingest = await fetch(`${url}/api/edge/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${edgeToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        items: [
+          {
+            key: 'watch-list-sighting-0001',
+            kind: 'alert',
+            body: {
+              type: 'watch_list',
+              severity: 'warning',
+              site,
+              edgeId: 'home-1',
+              subject: { kind: 'resident', id: 'res-wang' },
+              dedupKey: `watch_list:${site}:res-wang`,
+              raisedAt: new Date().toISOString(),
+              evidence: {
+                gateId: 'gate-east',
+                name: '王秀英',
+                score: 0.82,
+                snapshot: snapshot.toString('base64'),
+              },
+            },
+          },
+        ],
+      }),
+    });
+    expect(ingest.status, 'the edge API takes the alert').toBe(200);
+    const alert = (await hub.store.listAlerts({ type: 'watch_list' }))[0]!;
+
+    const page = await openLoggedIn(browser, url, operator);
+    await page.goto(`${url}/#/alerts/${alert.id}`);
+    await page.waitForSelector('section.alert-detail');
+    await page.waitForFunction(
+      () => (document.querySelector<HTMLImageElement>('img.snapshot')?.naturalWidth ?? 0) > 0,
+    );
+    const who = await page.locator('.who-detail').textContent();
+    expect(who, 'the resident').toContain('王秀英');
+    expect(who, 'home').toContain('3号楼 / 501');
+    expect(who, 'the daughter to call').toContain('李梅（女儿）13800000000');
+    expect(
+      await page.locator('.nearest-camera figure.player').getAttribute('data-camera'),
+      'the camera of their building opens beside the alert',
+    ).toBe('east-gate');
     await page.close();
   });
 

@@ -36,11 +36,14 @@ function Evidence(props: { alert: Alert }): preact.JSX.Element | null {
   if (!evidence) return null;
   const snapshot = typeof evidence.snapshot === 'string' ? evidence.snapshot : undefined;
   const accessKey = typeof evidence.accessKey === 'string' ? evidence.accessKey : undefined;
+  // Edges send snapshots as base64 JPEG (contracts/access.ts); some as data URLs.
   const image = snapshot?.startsWith('data:image/')
     ? snapshot
-    : accessKey
-      ? `/api/access/${encodeURIComponent(accessKey)}/thumbnail`
-      : undefined;
+    : snapshot && /^[A-Za-z0-9+/]+={0,2}$/.test(snapshot)
+      ? `data:image/jpeg;base64,${snapshot}`
+      : accessKey
+        ? `/api/access/${encodeURIComponent(accessKey)}/thumbnail`
+        : undefined;
   const facts = Object.entries(evidence).filter(
     ([key, value]) => key !== 'snapshot' && (typeof value !== 'object' || value === null),
   );
