@@ -144,8 +144,23 @@ async function notifyPlugin(app: FastifyInstance, options: NotifyOptions): Promi
       { state: 'acknowledged' },
       { actor, action: 'acknowledged', detail: { via: 'webhook', delivery: delivery.id } },
     );
-    if (changed) live.emit('alert', changed, 'updated');
+    if (!changed) return;
+    live.emit('alert', changed, 'updated');
     log.info({ alert: alertId, by: actor }, 'alert acknowledged by a notified person');
+    // As when the police room acknowledges: the wearer feels that help is coming.
+    if (changed.subject.kind === 'band' && ['sos', 'fall'].includes(changed.type)) {
+      await app.commands.send(changed.edgeId, {
+        site: changed.site,
+        deviceKind: 'band',
+        deviceId: changed.subject.id,
+        payload: {
+          kind: 'help_coming',
+          alertId: changed.id,
+          message: hubConfig.helpComingMessage,
+          time: new Date().toISOString(),
+        },
+      });
+    }
   }
 
   const anyStaff = { preHandler: app.requireStaff('viewer', { scoped: true }) };
@@ -212,5 +227,5 @@ async function notifyPlugin(app: FastifyInstance, options: NotifyOptions): Promi
 export default fp(notifyPlugin, {
   name: 'haven-notify',
   dependencies: ['haven-auth', 'haven-registry'],
-  decorators: { fastify: ['store', 'registry', 'live', 'hubConfig', 'scopes'] },
+  decorators: { fastify: ['store', 'registry', 'live', 'hubConfig', 'scopes', 'commands'] },
 });

@@ -194,6 +194,11 @@ describe('an SOS told by webhook', () => {
     );
     const trail = await hub.store.auditTrail(`alert:${sos.id}`);
     expect(trail.find((e) => e.action === 'acknowledged')!.actor).toBe('contact:zhang-daughter');
+    const [command] = await hub.store.pendingCommands('home-1');
+    expect(JSON.parse(command!.body), 'the band is told help is coming').toMatchObject({
+      deviceId: 'band-zhang',
+      payload: { kind: 'help_coming', alertId: sos.id },
+    });
   });
 });
 
