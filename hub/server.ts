@@ -92,6 +92,7 @@ export class Hub {
     const { app, config } = this;
     const built = await ensureDashboardBuilt();
     if (built.built) this.log.info({ folder: built.folder }, 'dashboard built');
+    if (built.fontMissing) this.log.warn({ problem: built.fontMissing }, 'dashboard font missing');
     app.decorate('store', this.store);
     app.decorate('live', new LiveBus());
     app.decorate('hubConfig', config);

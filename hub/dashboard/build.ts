@@ -44,6 +44,11 @@ export interface DashboardBuild {
   digest: string;
   /** False when an existing build of the same sources was reused. */
   built: boolean;
+  /**
+   * Set when no CJK font was found to bundle: the page then uses the browser's
+   * own fonts, which on a machine without Chinese fonts shows boxes.
+   */
+  fontMissing?: string;
 }
 
 export class DashboardBuildError extends Error {
@@ -60,16 +65,10 @@ function sourceFiles(folder: string): string[] {
   return files.sort();
 }
 
-function findCjkFont(options: DashboardBuildOptions): string {
+/** The CJK font to bundle, or undefined when none of the candidates is installed. */
+function findCjkFont(options: DashboardBuildOptions): string | undefined {
   const candidates = options.cjkFontPath ? [options.cjkFontPath] : cjkFontCandidates;
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) {
-    throw new DashboardBuildError(
-      `no CJK font for the dashboard at ${candidates.join(', ')}: ` +
-        'install Debian fonts-droid-fallback (scripts/install does)',
-    );
-  }
-  return found;
+  return candidates.find((path) => existsSync(path));
 }
 
 function packageVersion(name: string): string {
@@ -78,18 +77,20 @@ function packageVersion(name: string): string {
 }
 
 /** A digest of the sources, this build script, the tool versions and the font. */
-function buildDigest(fontPath: string): string {
+function buildDigest(fontPath: string | undefined): string {
   const hash = createHash('sha256');
   for (const file of [...sourceFiles(sourceDir), thisFile]) {
     hash.update(relative(dashboardRoot, file)).update('\0').update(readFileSync(file));
   }
-  const font = statSync(fontPath);
   hash.update(`esbuild ${esbuildVersion} preact ${packageVersion('preact')}`);
-  hash.update(`font ${fontPath} ${font.size} ${font.mtimeMs}`);
+  if (fontPath) {
+    const font = statSync(fontPath);
+    hash.update(`font ${fontPath} ${font.size} ${font.mtimeMs}`);
+  }
   return hash.digest('hex').slice(0, 16);
 }
 
-async function buildInto(folder: string, fontPath: string): Promise<void> {
+async function buildInto(folder: string, fontPath: string | undefined): Promise<void> {
   mkdirSync(join(folder, 'fonts'), { recursive: true });
   await build({
     entryPoints: { app: join(sourceDir, 'main.tsx') },
@@ -110,7 +111,7 @@ async function buildInto(folder: string, fontPath: string): Promise<void> {
     logLevel: 'silent',
   });
   copyFileSync(join(sourceDir, 'index.html'), join(folder, 'index.html'));
-  copyFileSync(fontPath, join(folder, 'fonts', 'cjk.ttf'));
+  if (fontPath) copyFileSync(fontPath, join(folder, 'fonts', 'cjk.ttf'));
 }
 
 /** Builds the dashboard unless a build of the same inputs exists; returns its folder. */
@@ -118,9 +119,14 @@ export async function ensureDashboardBuilt(
   options: DashboardBuildOptions = {},
 ): Promise<DashboardBuild> {
   const fontPath = findCjkFont(options);
+  const looked = options.cjkFontPath ? [options.cjkFontPath] : cjkFontCandidates;
+  const fontMissing = fontPath
+    ? undefined
+    : `no CJK font at ${looked.join(', ')}; install Debian fonts-droid-fallback`;
   const digest = buildDigest(fontPath);
   const folder = join(outputRoot, digest);
-  if (existsSync(join(folder, 'index.html'))) return { folder, digest, built: false };
+  const result = { folder, digest, ...(fontMissing && { fontMissing }) };
+  if (existsSync(join(folder, 'index.html'))) return { ...result, built: false };
 
   const scratch = `${folder}.building-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
@@ -137,7 +143,7 @@ export async function ensureDashboardBuilt(
     rmSync(scratch, { recursive: true, force: true });
   }
   removeOldBuilds(digest);
-  return { folder, digest, built: true };
+  return { ...result, built: true };
 }
 
 /** Builds of older sources, once nothing can still be serving them from a recent start. */

@@ -3,3 +3,4 @@ import { ensureDashboardBuilt } from '../../hub/dashboard/build.ts';
 
 const result = await ensureDashboardBuilt();
 console.log(`dashboard ${result.built ? 'built' : 'up to date'} in ${result.folder}`);
+if (result.fontMissing) console.warn(`warning: ${result.fontMissing}`);
