@@ -157,6 +157,10 @@ export function RosterView(props: { bandId: string | undefined }): preact.JSX.El
                   class={wearer.concern >= 1000 ? 'critical' : wearer.concern > 0 ? 'watch' : ''}
                   tabIndex={0}
                   onClick={() => go(selected ? '#/roster' : `#/roster/${encodeURIComponent(id)}`)}
+                  onKeyDown={(event) => {
+                    if (event.key !== 'Enter') return;
+                    go(selected ? '#/roster' : `#/roster/${encodeURIComponent(id)}`);
+                  }}
                 >
                   <td>
                     <strong>{wearer.name ?? id}</strong>
