@@ -7,6 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { decodePhoto } from '../models/photo.ts';
+import { plateDistance } from '../models/plates/grammar.ts';
 import {
   PlateReader,
   defaultPlateModelSettings,
@@ -63,22 +64,6 @@ export function platesFromCsv(text: string, folder: string): LabelledPlate[] {
   return rows.map((row) => ({ path: join(folder, row[file]!), plate: row[plate]! }));
 }
 
-/** Levenshtein distance over characters (code points). */
-export function editDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  let previous = Array.from({ length: y.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++) {
-      const substitution = previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[y.length]!;
-}
-
 export async function evaluatePlates(
   folder: string,
   options: PlateEvalOptions = {},
@@ -129,7 +114,7 @@ async function evaluateSet(
     const read = reading.plates[0]?.text ?? '';
     const length = [...plate].length;
     result.characters += length;
-    result.charactersRight += Math.max(0, length - editDistance(plate, read));
+    result.charactersRight += Math.max(0, length - plateDistance(plate, read));
     if (read === '') result.nothingRead++;
     if ([...read][0] === [...plate][0]) result.provincesRight++;
     if (read === plate) result.platesRight++;

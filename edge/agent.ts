@@ -12,6 +12,7 @@ import { DeviceRegistry } from './devices/registry.ts';
 import { DeviceMessageRouter } from './devices/router.ts';
 import { GateAccessIngest } from './faces/gate-access.ts';
 import { FaceRecognition } from './faces/recognition.ts';
+import { IntrusionWatch } from './intrusion/watch.ts';
 import { EdgeCounters } from './metrics.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { PatrolIngest } from './patrol/ingest.ts';
@@ -19,6 +20,7 @@ import { ElderlyCareRules } from './rules/elderly-care.ts';
 import { openEdgeDatabase, type EdgeDatabase } from './store/database.ts';
 import { CommandChannel } from './uplink/commands.ts';
 import { UplinkSender } from './uplink/sender.ts';
+import { VehicleAccess } from './vehicles/vehicle-access.ts';
 
 export class EdgeAgent {
   readonly counters = new EdgeCounters();
@@ -31,6 +33,10 @@ export class EdgeAgent {
   #rules: ElderlyCareRules | undefined;
   /** Face recognition at gates; undefined when the config has no faces section. */
   faces: FaceRecognition | undefined;
+  /** Plate reading at vehicle barriers; undefined without a vehicles section. */
+  vehicles: VehicleAccess | undefined;
+  /** People in zones; undefined without an intrusion section. */
+  intrusion: IntrusionWatch | undefined;
   /** The configured cameras; vision listens to their frames with onFrame(). */
   cameras: CameraFleet | undefined;
   outbox: Outbox | undefined;
@@ -109,6 +115,38 @@ export class EdgeAgent {
       const faces = this.faces;
       this.cameras?.onFrame((frame) => faces.onCameraFrame(frame));
     }
+    const cameraIds = config.cameras.map((camera) => camera.id);
+    if (config.vehicles) {
+      const vehicles = new VehicleAccess({
+        site: config.site,
+        edgeId: config.edgeId,
+        hub: config.hub,
+        settings: config.vehicles,
+        database,
+        registry: this.registry,
+        broker,
+        outbox,
+        cameraIds,
+        log: log.child({ feature: 'vehicles' }),
+      });
+      this.vehicles = vehicles;
+      this.cameras?.onFrame((frame) => vehicles.onCameraFrame(frame));
+    }
+    if (config.intrusion) {
+      const intrusion = new IntrusionWatch({
+        site: config.site,
+        edgeId: config.edgeId,
+        settings: config.intrusion,
+        database,
+        outbox,
+        cameraIds,
+        log: log.child({ feature: 'intrusion' }),
+      });
+      this.intrusion = intrusion;
+      for (const cameraId of intrusion.cameraIds) {
+        this.cameras?.onFrame((frame) => intrusion.onCameraFrame(frame), cameraId);
+      }
+    }
 
     const sender = new UplinkSender(outbox, config.hub, log.child({ feature: 'uplink' }));
     this.#sender = sender;
@@ -127,6 +165,8 @@ export class EdgeAgent {
       this.watchPort = await watchGateway.start();
     }
     await this.faces?.start();
+    await this.vehicles?.start();
+    await this.intrusion?.start();
     this.cameras?.start();
     const commands = new CommandChannel(
       config.hub.url,
@@ -159,6 +199,8 @@ export class EdgeAgent {
     this.#commands?.stop();
     await this.cameras?.stop();
     await this.#watchGateway?.stop();
+    await this.intrusion?.stop();
+    await this.vehicles?.stop();
     await this.faces?.stop();
     await this.#broker?.stop();
     await this.#sender?.stop();

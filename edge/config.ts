@@ -3,7 +3,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CamerasConfig } from './cameras/config.ts';
 import { EdgeFacesConfig } from './faces/config.ts';
+import { EdgeIntrusionConfig } from './intrusion/config.ts';
 import { CareConfig } from './rules/care-settings.ts';
+import { EdgeVehiclesConfig } from './vehicles/config.ts';
 
 export const DeviceKind = Type.Union([
   Type.Literal('band'),
@@ -90,6 +92,10 @@ export const EdgeConfig = Type.Object(
     ),
     /** Face recognition at gates (edge/faces/config.ts); off when absent. */
     faces: Type.Optional(EdgeFacesConfig),
+    /** Plate reading at vehicle barriers (edge/vehicles/config.ts); off when absent. */
+    vehicles: Type.Optional(EdgeVehiclesConfig),
+    /** People in zones at night (edge/intrusion/config.ts); off when absent. */
+    intrusion: Type.Optional(EdgeIntrusionConfig),
   },
   { additionalProperties: false },
 );

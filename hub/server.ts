@@ -41,6 +41,8 @@ import { ScopeGuard } from './scopes/scope.ts';
 import { SqliteHubStore } from './store/sqlite.ts';
 import { TelemetryHistory } from './telemetry/history.ts';
 import telemetry from './telemetry/routes.ts';
+import vehicles from './vehicles/routes.ts';
+import { VehicleStore } from './vehicles/store.ts';
 import type { HubStore } from './store/store.ts';
 import { VideoRelays } from './video/relays.ts';
 import video from './video/routes.ts';
@@ -122,6 +124,7 @@ export class Hub {
     const database = (this.store as SqliteHubStore).database;
     await app.register(access, { log: new AccessLog(database) });
     await app.register(faces, { store: new FaceGalleryStore(database) });
+    await app.register(vehicles, { store: new VehicleStore(database) });
     await app.register(live);
     await app.register(patrol);
     await app.register(registry);

@@ -1,10 +1,11 @@
-// The access log for staff: who came through which gate, strangers included.
-//   GET /api/access?site=&gateId=&residentId=&decision=&before=&limit=
+// The access log for staff: who came through which gate, strangers included,
+// and which vehicles came through the barriers (kind=vehicle, plate=).
+//   GET /api/access?kind=&plate=&site=&gateId=&residentId=&decision=&before=&limit=
 //   GET /api/access/:key/thumbnail   image/jpeg
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import createError from '@fastify/error';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AccessDecision } from '../../common/contracts/access.ts';
 import type { AccessLog } from './store.ts';
 
@@ -16,6 +17,8 @@ const ThumbnailNotFound = createError(
 
 const ListQuery = Type.Object(
   {
+    kind: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('vehicle')])),
+    plate: Type.Optional(Type.String({ maxLength: 16 })),
     site: Type.Optional(Type.String({ maxLength: 64 })),
     gateId: Type.Optional(Type.String({ maxLength: 64 })),
     residentId: Type.Optional(Type.String({ maxLength: 64 })),
@@ -26,8 +29,11 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
 const AccessEntry = Type.Object({
   key: Type.String(),
+  kind: Type.Union([Type.Literal('person'), Type.Literal('vehicle')]),
   site: Type.String(),
   edgeId: Type.String(),
   gateId: Type.String(),
@@ -42,6 +48,12 @@ const AccessEntry = Type.Object({
   /** Where the thumbnail is, when there is one. */
   thumbnailUrl: Type.Union([Type.String(), Type.Null()]),
   receivedAt: Type.String(),
+  /** Vehicles: the plate read, its colour and confidence, whose it is. */
+  plate: Nullable(Type.String()),
+  plateColour: Nullable(Type.String()),
+  plateConfidence: Nullable(Type.Number()),
+  householdId: Nullable(Type.String()),
+  visitorPassId: Nullable(Type.String()),
 });
 
 async function accessPlugin(app: FastifyInstance, options: { log: AccessLog }): Promise<void> {

@@ -1,10 +1,12 @@
-// The access log at the hub. record() is synchronous so that an edge's ingest
+// The access log at the hub: people at face gates and vehicles at barriers
+// (kind "vehicle", with the plate read). record() is synchronous so that an edge's ingest
 // stores the event inside its own transaction (see hub/store/sqlite.ts).
 import type Database from 'better-sqlite3';
 import type { AccessDecision, AccessEvent } from '../../common/contracts/access.ts';
 
 export interface StoredAccessEvent {
   key: string;
+  kind: 'person' | 'vehicle';
   site: string;
   edgeId: string;
   gateId: string;
@@ -18,9 +20,16 @@ export interface StoredAccessEvent {
   sightings: number;
   hasThumbnail: boolean;
   receivedAt: string;
+  plate: string | null;
+  plateColour: string | null;
+  plateConfidence: number | null;
+  householdId: string | null;
+  visitorPassId: string | null;
 }
 
 export interface AccessFilter {
+  kind?: 'person' | 'vehicle';
+  plate?: string;
   site?: string;
   gateId?: string;
   residentId?: string;
@@ -32,6 +41,12 @@ export interface AccessFilter {
 
 interface AccessRow {
   key: string;
+  kind: string;
+  plate: string | null;
+  plate_colour: string | null;
+  plate_confidence: number | null;
+  household_id: string | null;
+  visitor_pass_id: string | null;
   site: string;
   edge_id: string;
   gate_id: string;
@@ -56,8 +71,9 @@ export function recordAccessEvent(
 ): void {
   db.prepare(
     `INSERT OR IGNORE INTO access_events (key, site, edge_id, gate_id, at, decision, source,
-       resident_id, resident_name, watch_list, score, sightings, thumbnail, received_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       resident_id, resident_name, watch_list, score, sightings, thumbnail, received_at,
+       kind, plate, plate_colour, plate_confidence, household_id, visitor_pass_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     key,
     event.site,
@@ -73,6 +89,12 @@ export function recordAccessEvent(
     event.sightings,
     event.thumbnail ? Buffer.from(event.thumbnail, 'base64') : null,
     receivedAt,
+    event.kind ?? 'person',
+    event.vehicle?.plate ?? null,
+    event.vehicle?.colour ?? null,
+    event.vehicle?.confidence ?? null,
+    event.vehicle?.householdId ?? null,
+    event.vehicle?.passId ?? null,
   );
 }
 
@@ -83,6 +105,8 @@ export class AccessLog {
     const where: string[] = [];
     const values: unknown[] = [];
     const conditions: [string, unknown][] = [
+      ['kind = ?', filter.kind],
+      ['plate = ?', filter.plate],
       ['site = ?', filter.site],
       ['gate_id = ?', filter.gateId],
       ['resident_id = ?', filter.residentId],
@@ -97,13 +121,15 @@ export class AccessLog {
     const rows = this.db
       .prepare(
         `SELECT key, site, edge_id, gate_id, at, decision, source, resident_id, resident_name,
-           watch_list, score, sightings, thumbnail IS NOT NULL AS has_thumbnail, received_at
+           watch_list, score, sightings, thumbnail IS NOT NULL AS has_thumbnail, received_at,
+           kind, plate, plate_colour, plate_confidence, household_id, visitor_pass_id
          FROM access_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY at DESC LIMIT ?`,
       )
       .all(...values, filter.limit) as AccessRow[];
     return rows.map((row) => ({
       key: row.key,
+      kind: row.kind === 'vehicle' ? 'vehicle' : 'person',
       site: row.site,
       edgeId: row.edge_id,
       gateId: row.gate_id,
@@ -117,6 +143,11 @@ export class AccessLog {
       sightings: row.sightings,
       hasThumbnail: row.has_thumbnail === 1,
       receivedAt: row.received_at,
+      plate: row.plate,
+      plateColour: row.plate_colour,
+      plateConfidence: row.plate_confidence,
+      householdId: row.household_id,
+      visitorPassId: row.visitor_pass_id,
     }));
   }
 

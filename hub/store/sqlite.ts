@@ -19,6 +19,7 @@ import { patrolMigration } from '../patrol/migrations.ts';
 import { SqlitePatrolStore } from '../patrol/sqlite.ts';
 import { registryMigration } from '../registry/migrations.ts';
 import { telemetryMigration } from '../telemetry/migrations.ts';
+import { vehiclesMigration } from '../vehicles/migrations.ts';
 import type {
   AlertChange,
   AlertFilter,
@@ -120,6 +121,7 @@ const migrations: string[] = [
   telemetryMigration,
   governanceMigration,
   auditChainMigration,
+  vehiclesMigration,
 ];
 
 /** Lower is more severe. */

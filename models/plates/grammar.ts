@@ -43,3 +43,19 @@ export function allowedAt(position: number, length: 7 | 8): string[] {
   }
   return [...plateLetters, ...plateDigits];
 }
+
+/** How far apart two plate texts are: Levenshtein distance over characters. */
+export function plateDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let previous = Array.from({ length: y.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const substitution = previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[y.length]!;
+}
