@@ -85,7 +85,7 @@ export function AlertActions(props: {
           {mode === 'assign' && (
             <label>
               <span>{t.actions.assignee}</span>
-              <input name="assignee" required maxLength={64} value={alert.assignee ?? ''} />
+              <input name="assignee" required maxLength={64} defaultValue={alert.assignee ?? ''} />
             </label>
           )}
           <textarea

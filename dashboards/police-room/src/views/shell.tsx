@@ -80,9 +80,18 @@ function CriticalBanner(): preact.JSX.Element | null {
   );
 }
 
+/** The clock re-renders every second on its own, not the whole page. */
+function Clock(): preact.JSX.Element {
+  const now = useNow(1_000);
+  return (
+    <span class="clock" aria-label={formatDate(now)}>
+      <span class="date">{formatDate(now)}</span> {formatClock(now)}
+    </span>
+  );
+}
+
 export function Shell(props: ShellProps): preact.JSX.Element {
   const { t, me, sound } = useDashboard();
-  const now = useNow(1_000);
 
   // Any click or key press lets the browser play the alarm (autoplay rules).
   useEffect(() => {
@@ -102,9 +111,7 @@ export function Shell(props: ShellProps): preact.JSX.Element {
     <div class="shell" data-view={props.route.view}>
       <header class="topbar">
         <h1>Haven · {t.appTitle}</h1>
-        <span class="clock" aria-label={formatDate(now)}>
-          <span class="date">{formatDate(now)}</span> {formatClock(now)}
-        </span>
+        <Clock />
         <span class="spacer" />
         <span id="connection" class="connection" data-state={props.liveState} role="status">
           {props.liveState === 'online' ? t.online : t.offline}
