@@ -446,4 +446,43 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
     expect(foreign, 'no request leaves the hub').toEqual([]);
     await page.close();
   });
+
+  it('lets an administrator register a resident and bind a band to them', async () => {
+    const page = await openLoggedIn(browser, url, admin);
+    await page.click('nav.sidebar a[href="#/admin"]');
+    const form = page.locator('form.resident-form');
+    await form.locator('input[name=name]').fill('张建国');
+    await form.locator('input[name=birthYear]').fill('1938');
+    await form.locator('select[name=householdId]').selectOption('hh-501');
+    await form.locator('input[name=livesAlone]').check();
+    await form.locator('button[type=submit]').click();
+    const row = page.locator('table.residents tr', { hasText: '张建国' });
+    await row.waitFor();
+
+    const bind = page.locator('form.band-form');
+    await bind.locator('input[name=bandId]').fill('band-002');
+    await bind.locator('select[name=residentId]').selectOption({ label: '张建国' });
+    await bind.locator('button[type=submit]').click();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('table.residents tr')].some(
+        (tr) => tr.textContent?.includes('张建国') && tr.textContent.includes('band-002'),
+      ),
+    );
+    const residents = (await (await call('GET', '/api/registry/residents')).json()) as {
+      id: string;
+      name: string;
+      livesAlone: boolean;
+      householdId: string;
+    }[];
+    const zhang = residents.find((resident) => resident.name === '张建国');
+    expect(zhang, 'stored with household and living alone').toMatchObject({
+      householdId: 'hh-501',
+      livesAlone: true,
+    });
+
+    await page.click('nav.sidebar a[href="#/roster"]');
+    await page.waitForSelector('tr[data-band=band-002]');
+    expect(await page.locator('tr[data-band=band-002]').textContent()).toContain('张建国');
+    await page.close();
+  });
 });

@@ -17,6 +17,8 @@ export interface Dashboard {
   sound: AlarmSound;
   /** The registry finished loading (names and grids can be shown). */
   registryVersion: number;
+  /** Loads the registry again after an administrator changed it. */
+  reloadRegistry: () => Promise<void>;
 }
 
 export const DashboardContext = createContext<Dashboard | undefined>(undefined);

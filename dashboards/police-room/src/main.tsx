@@ -85,6 +85,11 @@ function App(): preact.JSX.Element {
     [book],
   );
 
+  const reloadRegistry = async (): Promise<void> => {
+    await registry.load();
+    setRegistryVersion((version) => version + 1);
+  };
+
   useEffect(() => {
     whenUnauthenticated(() => setMe(undefined));
     fetchMe().then(setMe, () => setMe(undefined));
@@ -95,10 +100,7 @@ function App(): preact.JSX.Element {
   useEffect(() => {
     if (!loggedIn) return;
     live.start();
-    registry.load().then(
-      () => setRegistryVersion((version) => version + 1),
-      () => undefined,
-    );
+    reloadRegistry().catch(() => undefined);
     return () => {
       live.stop();
       sound.stop();
@@ -140,7 +142,16 @@ function App(): preact.JSX.Element {
     );
   }
 
-  const dashboard: Dashboard = { t, language, me, book, registry, sound, registryVersion };
+  const dashboard: Dashboard = {
+    t,
+    language,
+    me,
+    book,
+    registry,
+    sound,
+    registryVersion,
+    reloadRegistry,
+  };
   return (
     <DashboardContext.Provider value={dashboard}>
       <Shell

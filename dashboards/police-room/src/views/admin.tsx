@@ -179,6 +179,120 @@ function CameraAdmin(): preact.JSX.Element {
   );
 }
 
+/** Residents and their wristbands: what the police room changes most often. */
+function ResidentAdmin(): preact.JSX.Element {
+  const { t, registry, reloadRegistry } = useDashboard();
+  const [message, setMessage] = useState('');
+  const residents = [...registry.residents.values()];
+  const bandOf = (residentId: string): string[] =>
+    [...registry.bindings.values()]
+      .filter((binding) => binding.deviceKind === 'band' && binding.residentId === residentId)
+      .map((binding) => binding.deviceId);
+
+  async function run(event: Event, change: (form: FormData) => Promise<void>): Promise<void> {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    try {
+      await change(new FormData(form));
+      await reloadRegistry();
+      form.reset();
+      setMessage(t.admin.saved);
+    } catch (error) {
+      setMessage(`${t.admin.failed}: ${(error as Error).message}`);
+    }
+  }
+
+  return (
+    <section class="admin-residents">
+      <h3>{t.admin.residents}</h3>
+      <form
+        class="resident-form"
+        onSubmit={(event) =>
+          void run(event, async (form) => {
+            const householdId = String(form.get('householdId') ?? '');
+            const birthYear = String(form.get('birthYear') ?? '');
+            await send(
+              '/api/registry/residents',
+              'POST',
+              JSON.stringify({
+                name: form.get('name'),
+                householdId: householdId || null,
+                birthYear: birthYear ? Number(birthYear) : null,
+                livesAlone: form.get('livesAlone') === 'on',
+              }),
+            );
+          })
+        }
+      >
+        <input name="name" required maxLength={64} placeholder={t.admin.residentName} />
+        <input
+          name="birthYear"
+          type="number"
+          min={1890}
+          max={2100}
+          placeholder={t.admin.birthYear}
+        />
+        <select name="householdId">
+          <option value="">{t.admin.noHousehold}</option>
+          {[...registry.households.values()].map((household) => (
+            <option key={household.id} value={household.id}>
+              {household.name ?? household.id} · {registry.placeName(household.placeId)}
+            </option>
+          ))}
+        </select>
+        <label>
+          <input name="livesAlone" type="checkbox" /> {t.admin.livesAlone}
+        </label>
+        <button type="submit" class="primary">
+          {t.admin.addResident}
+        </button>
+      </form>
+      <form
+        class="band-form"
+        onSubmit={(event) =>
+          void run(event, async (form) => {
+            const bandId = encodeURIComponent(String(form.get('bandId')));
+            await send(
+              `/api/registry/device-bindings/band/${bandId}`,
+              'PUT',
+              JSON.stringify({ residentId: form.get('residentId'), placeId: null }),
+            );
+          })
+        }
+      >
+        <input name="bandId" required maxLength={128} placeholder={t.admin.bandId} />
+        <select name="residentId" required>
+          {residents.map((resident) => (
+            <option key={resident.id} value={resident.id}>
+              {resident.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="primary">
+          {t.admin.bindBand}
+        </button>
+      </form>
+      <table class="table residents">
+        <tbody>
+          {residents.map((resident) => (
+            <tr key={resident.id} data-resident={resident.id}>
+              <td>
+                <strong>{resident.name}</strong> <span class="muted">{resident.id}</span>
+              </td>
+              <td>{resident.birthYear ?? '—'}</td>
+              <td>{resident.livesAlone ? t.admin.livesAlone : ''}</td>
+              <td class="bands">{bandOf(resident.id).join('、')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="muted" role="status">
+        {message}
+      </p>
+    </section>
+  );
+}
+
 export function AdminView(): preact.JSX.Element {
   const { t, me } = useDashboard();
   if (me.role !== 'admin') return <p class="empty-note">{t.forbidden}</p>;
@@ -187,7 +301,10 @@ export function AdminView(): preact.JSX.Element {
       <h2>{t.admin.title}</h2>
       <div class="admin-grid">
         <MapAdmin />
-        <CameraAdmin />
+        <div>
+          <ResidentAdmin />
+          <CameraAdmin />
+        </div>
       </div>
     </section>
   );
