@@ -464,7 +464,7 @@ describe('the community views of the dashboard: map, roster, gate log, devices',
     await bind.locator('select[name=residentId]').selectOption({ label: '张建国' });
     await bind.locator('button[type=submit]').click();
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('table.residents tr')].some(
+      Array.from(document.querySelectorAll('table.residents tr')).some(
         (tr) => tr.textContent?.includes('张建国') && tr.textContent.includes('band-002'),
       ),
     );
