@@ -135,13 +135,13 @@ export class CameraRelay {
     }, this.options.lingerMs);
   }
 
-  /** Closes every viewer and stops ffmpeg for good. */
-  async stop(): Promise<void> {
+  /** Closes every viewer (telling them why) and stops ffmpeg for good. */
+  async stop(why = 'the hub is stopping'): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#lingerTimer);
-    for (const viewer of this.#viewers) viewer.close('the hub is stopping');
+    for (const viewer of this.#viewers) viewer.close(why);
     this.#viewers.clear();
-    await this.#end('hub stopping');
+    await this.#end(why);
   }
 
   #start(): void {

@@ -60,7 +60,7 @@ export class VideoRelays {
     for (const [key, relay] of this.#relays) {
       if (!key.startsWith(`${cameraId} `)) continue;
       this.#relays.delete(key);
-      await relay.stop();
+      await relay.stop('the camera was changed or removed');
     }
   }
 
