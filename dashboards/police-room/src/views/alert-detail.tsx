@@ -100,6 +100,7 @@ function VitalsAround(props: { alert: Alert }): preact.JSX.Element | null {
   );
 }
 
+// Known shortcoming: no resident photo; the faces API keeps enrolment photos but serves none.
 function Who(props: { alert: Alert }): preact.JSX.Element {
   const { t, registry } = useDashboard();
   const placement = registry.placementOf(props.alert.subject.kind, props.alert.subject.id);

@@ -133,6 +133,7 @@ export function WallView(): preact.JSX.Element {
     10_000,
   );
 
+  // Known shortcoming: filtering and sorting happen here, fine for hundreds of open alerts.
   const open = book.open;
   const source =
     stateFilter === 'resolved'
