@@ -3,9 +3,10 @@
 // plate has been read with enough confidence on minReads frames the gate
 // decides, once per car: a registered plate or a valid visitor pass opens
 // the barrier; a watch-listed plate raises an alert and the barrier stays
-// shut; any other plate is a stranger, shown to the guard. The access event
-// (with a crop of the plate) is written when the gate decides; a car whose
-// plate was never read confidently enough is logged when it leaves.
+// shut; any other plate is a stranger, shown to the guard at once. The car's
+// one access event (with a crop of the plate) is written when it leaves, so
+// that it counts all its frames; a car whose plate was never read
+// confidently enough is logged then too, as a stranger.
 import type { AccessDecision, AccessEvent } from '../../common/contracts/access.ts';
 import type { RaisedAlert } from '../../common/contracts/alert.ts';
 import type { ListedVehicle } from '../../common/contracts/vehicle.ts';
@@ -46,6 +47,8 @@ export interface VehicleGateDependencies {
 interface PassageDetail {
   /** The frame and read with the best well-formed confidence so far. */
   best?: { frame: RgbFrame; read: PlateRead };
+  /** What the gate decided, once it has. */
+  verdict?: { plate: string; decision: AccessDecision; entry: ListedVehicle | undefined };
 }
 
 // Known shortcoming: no vehicle detector; a plate held up on a board is taken for the car.
@@ -106,10 +109,28 @@ export class VehicleGates {
   }
 
   #decide(passage: Passage<PassageDetail>, plate: string): void {
-    const verdict = this.deps.list.verdict(plate, Date.now());
-    const entry = verdict.entry;
-    if (verdict.decision === 'granted') this.#open(passage, plate, entry!);
-    this.#track(this.#record(passage, plate, verdict.decision, entry));
+    const { decision, entry } = this.deps.list.verdict(plate, Date.now());
+    passage.detail.verdict = { plate, decision, entry };
+    this.deps.log.info(
+      { gate: passage.gateId, plate, decision, access: entry?.access },
+      'vehicle plate decided',
+    );
+    if (decision === 'granted') this.#open(passage, plate, entry!);
+    else if (entry?.access === 'watch') {
+      this.#track(
+        this.#alert('vehicle_watch_list', 'critical', passage, plate, {
+          reason: entry.reason ?? '',
+        }),
+      );
+    } else {
+      // The guard at the barrier decides on a car the list does not let in.
+      this.#track(
+        this.#alert('vehicle_not_admitted', 'info', passage, plate, {
+          decision,
+          ...(entry?.visitorName && { visitorName: entry.visitorName }),
+        }),
+      );
+    }
   }
 
   #open(passage: Passage<PassageDetail>, plate: string, entry: ListedVehicle): void {
@@ -143,19 +164,18 @@ export class VehicleGates {
     );
   }
 
-  /** The access event for a car, and the alert its plate calls for. */
+  /** The car's one access event, written when it has left. */
   async #record(
     passage: Passage<PassageDetail>,
     plate: string,
     decision: AccessDecision,
     entry: ListedVehicle | undefined,
   ): Promise<void> {
-    const { site } = this.deps;
     const best = passage.detail.best;
     const crop = best ? await this.#crop(best.frame, best.read) : undefined;
     const confidence = round(best?.read.confidence ?? 0);
     const event: AccessEvent = {
-      site,
+      site: this.deps.site,
       deviceKind: 'gate',
       deviceId: passage.gateId,
       kind: 'vehicle',
@@ -175,35 +195,25 @@ export class VehicleGates {
         ...(entry?.visitorName && { visitorName: entry.visitorName }),
       },
     };
-    const accessKey = this.deps.outbox.putNow('access', event, Priority.event);
+    this.deps.outbox.putNow('access', event, Priority.event);
     if (decision === 'stranger') this.counts.strangers++;
     if (decision === 'denied') this.counts.denied++;
     this.deps.log.info(
       { gate: passage.gateId, plate, decision, frames: passage.frames, confidence },
       'vehicle access event recorded',
     );
-    if (entry?.access === 'watch') {
-      this.#alert('vehicle_watch_list', 'critical', passage, plate, accessKey, {
-        reason: entry.reason ?? '',
-      });
-    } else if (decision !== 'granted') {
-      // The guard at the barrier decides on a car the list does not let in.
-      this.#alert('vehicle_not_admitted', 'info', passage, plate, accessKey, {
-        decision,
-        ...(entry?.visitorName && { visitorName: entry.visitorName }),
-      });
-    }
   }
 
-  #alert(
+  async #alert(
     type: string,
     severity: RaisedAlert['severity'],
     passage: Passage<PassageDetail>,
     plate: string,
-    accessKey: string,
     facts: Record<string, string>,
-  ): void {
+  ): Promise<void> {
     const { site, edgeId } = this.deps;
+    const best = passage.detail.best;
+    const crop = best ? await this.#crop(best.frame, best.read) : undefined;
     const alert: RaisedAlert = {
       type,
       severity,
@@ -212,7 +222,12 @@ export class VehicleGates {
       subject: { kind: 'gate', id: passage.gateId },
       dedupKey: `${type}:${site}:${passage.gateId}:${plate}:${passage.firstSeenMs}`,
       raisedAt: new Date(passage.firstSeenMs).toISOString(),
-      evidence: { gateId: passage.gateId, plate, accessKey, ...facts },
+      evidence: {
+        gateId: passage.gateId,
+        plate,
+        ...facts,
+        ...(crop && { snapshot: `data:image/jpeg;base64,${crop}` }),
+      },
     };
     this.deps.outbox.putNow(
       'alert',
@@ -223,9 +238,14 @@ export class VehicleGates {
     this.deps.log.warn({ gate: passage.gateId, plate, alert: type }, 'vehicle alert raised');
   }
 
-  /** A car that left before its plate was read confidently enough: logged as seen. */
+  /** A car has left: its access event; unread plates are logged as seen, as strangers. */
   #ended(passage: Passage<PassageDetail>): void {
-    if (passage.decided || !passage.bestRead) return;
+    const verdict = passage.detail.verdict;
+    if (verdict) {
+      this.#track(this.#record(passage, verdict.plate, verdict.decision, verdict.entry));
+      return;
+    }
+    if (!passage.bestRead) return;
     this.#track(this.#record(passage, passage.bestRead.text, 'stranger', undefined));
   }
 

@@ -131,10 +131,11 @@ export class VehicleStore {
     const rows = this.db
       .prepare(
         `SELECT * FROM vehicles
-         WHERE (?1 IS NULL OR site = ?1) AND (?2 IS NULL OR household_id = ?2)
+         WHERE (@site IS NULL OR site = @site)
+           AND (@household IS NULL OR household_id = @household)
          ORDER BY site, plate`,
       )
-      .all(filter.site ?? null, filter.householdId ?? null) as VehicleRow[];
+      .all({ site: filter.site ?? null, household: filter.householdId ?? null }) as VehicleRow[];
     return rows.map(toVehicle);
   }
 
@@ -187,11 +188,11 @@ export class VehicleStore {
   async listPasses(filter: { site?: string; nowIso?: string }): Promise<VisitorPass[]> {
     const rows = this.db
       .prepare(
-        `SELECT * FROM visitor_passes WHERE (?1 IS NULL OR site = ?1)
-           AND (?2 IS NULL OR (revoked_at IS NULL AND valid_until > ?2))
+        `SELECT * FROM visitor_passes WHERE (@site IS NULL OR site = @site)
+           AND (@now IS NULL OR (revoked_at IS NULL AND valid_until > @now))
          ORDER BY valid_from`,
       )
-      .all(filter.site ?? null, filter.nowIso ?? null) as PassRow[];
+      .all({ site: filter.site ?? null, now: filter.nowIso ?? null }) as PassRow[];
     return rows.map(toPass);
   }
 
@@ -220,8 +221,10 @@ export class VehicleStore {
 
   async watchList(site?: string): Promise<WatchedPlate[]> {
     const rows = this.db
-      .prepare('SELECT * FROM vehicle_watch_list WHERE (?1 IS NULL OR site = ?1) ORDER BY plate')
-      .all(site ?? null) as WatchRow[];
+      .prepare(
+        'SELECT * FROM vehicle_watch_list WHERE (@site IS NULL OR site = @site) ORDER BY plate',
+      )
+      .all({ site: site ?? null }) as WatchRow[];
     return rows.map(toWatched);
   }
 
