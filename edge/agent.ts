@@ -19,6 +19,7 @@ import { PatrolIngest } from './patrol/ingest.ts';
 import { ElderlyCareRules } from './rules/elderly-care.ts';
 import { openEdgeDatabase, type EdgeDatabase } from './store/database.ts';
 import { CommandChannel } from './uplink/commands.ts';
+import { DeviceCommandQueue } from './devices/commands.ts';
 import { UplinkSender } from './uplink/sender.ts';
 import { VehicleAccess } from './vehicles/vehicle-access.ts';
 
@@ -29,6 +30,7 @@ export class EdgeAgent {
   #broker: DeviceBroker | undefined;
   #sender: UplinkSender | undefined;
   #commands: CommandChannel | undefined;
+  #deviceCommands: DeviceCommandQueue | undefined;
   #watchGateway: WatchGateway | undefined;
   #rules: ElderlyCareRules | undefined;
   /** Face recognition at gates; undefined when the config has no faces section. */
@@ -96,7 +98,9 @@ export class EdgeAgent {
       log.child({ feature: 'gate-access' }),
     );
     const router = new DeviceMessageRouter(bands, outbox, log, patrol, gateAccess);
-    const broker = new DeviceBroker(this.registry, router, this.counters, log);
+    const broker = new DeviceBroker(this.registry, router, this.counters, log, {
+      maxPacketBytes: config.mqtt.maxPacketBytes,
+    });
     this.#broker = broker;
     if (config.faces) {
       // Verifies the model files now: a missing or corrupt one stops the start, named.
@@ -153,6 +157,9 @@ export class EdgeAgent {
     sender.start();
 
     this.mqttPort = await broker.start(config.mqtt.host, config.mqtt.port);
+    await this.faces?.start();
+    await this.vehicles?.start();
+    await this.intrusion?.start();
     if (config.watchGateway) {
       const watchGateway = new WatchGateway(
         bands,
@@ -164,17 +171,23 @@ export class EdgeAgent {
       this.#watchGateway = watchGateway;
       this.watchPort = await watchGateway.start();
     }
-    await this.faces?.start();
-    await this.vehicles?.start();
-    await this.intrusion?.start();
     this.cameras?.start();
     const commands = new CommandChannel(
       config.hub.url,
       config.hub.token,
       this.registry,
-      broker,
       log.child({ feature: 'commands' }),
     );
+    const deviceCommands = new DeviceCommandQueue(
+      database,
+      this.registry,
+      broker,
+      (commandId) => commands.reportDelivered(commandId),
+      log.child({ feature: 'commands' }),
+    );
+    this.#deviceCommands = deviceCommands;
+    deviceCommands.start();
+    commands.queue = deviceCommands;
     this.#commands = commands;
     commands.start();
 
@@ -197,6 +210,7 @@ export class EdgeAgent {
 
   async stop(): Promise<void> {
     this.#commands?.stop();
+    this.#deviceCommands?.stop();
     await this.cameras?.stop();
     await this.#watchGateway?.stop();
     await this.intrusion?.stop();

@@ -40,6 +40,8 @@ export const EdgeConfig = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883 }),
+        /** Largest MQTT packet a device may send (bytes). Default 256 KiB. */
+        maxPacketBytes: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -71,6 +73,12 @@ export const EdgeConfig = Type.Object(
     devices: Type.Array(RegisteredDevice, { default: [] }),
     /** Cameras the edge pulls video from (edge/cameras/config.ts); none by default. */
     cameras: CamerasConfig,
+    /** Face recognition at gates (edge/faces/config.ts); off when absent. */
+    faces: Type.Optional(EdgeFacesConfig),
+    /** Plate reading at vehicle barriers (edge/vehicles/config.ts); off when absent. */
+    vehicles: Type.Optional(EdgeVehiclesConfig),
+    /** People in zones at night (edge/intrusion/config.ts); off when absent. */
+    intrusion: Type.Optional(EdgeIntrusionConfig),
     /** TCP gateway for watches speaking the bracket or IW/TRV protocol; off when absent. */
     watchGateway: Type.Optional(
       Type.Object(
@@ -90,12 +98,6 @@ export const EdgeConfig = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    /** Face recognition at gates (edge/faces/config.ts); off when absent. */
-    faces: Type.Optional(EdgeFacesConfig),
-    /** Plate reading at vehicle barriers (edge/vehicles/config.ts); off when absent. */
-    vehicles: Type.Optional(EdgeVehiclesConfig),
-    /** People in zones at night (edge/intrusion/config.ts); off when absent. */
-    intrusion: Type.Optional(EdgeIntrusionConfig),
   },
   { additionalProperties: false },
 );

@@ -87,6 +87,8 @@ export class Hub {
     this.app = Fastify<RawServerDefault>({
       loggerInstance: log as FastifyBaseLogger,
       trustProxy: false,
+      // Stopping the hub ends every connection, live sockets included, at once.
+      forceCloseConnections: true,
     });
   }
 

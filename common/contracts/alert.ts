@@ -26,6 +26,7 @@ export const AlertSubject = Type.Object(
       Type.Literal('zone'),
       Type.Literal('patrol'),
       Type.Literal('resident'),
+      Type.Literal('edge'),
     ]),
     id: Type.String({ minLength: 1, maxLength: 128 }),
   },

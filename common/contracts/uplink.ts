@@ -55,14 +55,27 @@ export const UplinkItem = Type.Union([
 ]);
 export type UplinkItem = Static<typeof UplinkItem>;
 
+// Each item is checked on its own against UplinkItem, so that one item the hub
+// cannot take is set aside without holding up the rest of the edge's outbox.
 export const IngestRequest = Type.Object({
-  items: Type.Array(UplinkItem, { minItems: 1, maxItems: 1000 }),
+  items: Type.Array(
+    Type.Object(
+      { key: Type.String({ minLength: 8, maxLength: 128 }) },
+      {
+        additionalProperties: true,
+        description: 'an UplinkItem',
+      },
+    ),
+    { minItems: 1, maxItems: 1000 },
+  ),
 });
 export type IngestRequest = Static<typeof IngestRequest>;
 
 export const IngestResponse = Type.Object({
   /** Keys the hub now holds (stored now or earlier); the edge may forget them. */
   accepted: Type.Array(Type.String()),
+  /** Items the hub will never take, with the reason; the edge sets them aside. */
+  rejected: Type.Array(Type.Object({ key: Type.String(), reason: Type.String() })),
 });
 export type IngestResponse = Static<typeof IngestResponse>;
 

@@ -3,10 +3,25 @@
 import { FormatRegistry, type TSchema, type Static } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 
-const isoDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-if (!FormatRegistry.Has('date-time')) {
-  FormatRegistry.Set('date-time', (value) => isoDateTime.test(value) && !isNaN(Date.parse(value)));
+const isoDateTime =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * A real instant: Date.parse alone accepts 30 February and 24:00, which the
+ * hub's validator refuses; the edge and the hub must agree on what is valid.
+ */
+export function isIsoDateTime(value: string): boolean {
+  const parts = isoDateTime.exec(value);
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth) return false;
+  if (hour! > 23 || minute! > 59 || second! > 59) return false;
+  if (parts[10] !== undefined && (Number(parts[10]) > 23 || Number(parts[11]) > 59)) return false;
+  return true;
 }
+
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', isIsoDateTime);
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 

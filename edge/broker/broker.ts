@@ -7,11 +7,19 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket } from '
 import type { Logger } from '../../common/log.ts';
 import type { DeviceIdentity, DeviceRegistry } from '../devices/registry.ts';
 import type { EdgeCounters } from '../metrics.ts';
+import { limitPackets } from './packet-limit.ts';
+
+export interface BrokerSettings {
+  /** Largest MQTT packet a device may send; larger closes the connection. */
+  maxPacketBytes: number;
+}
 
 /** What the broker hands an accepted publish to. */
 export interface DeviceMessageSink {
   /** Returns a rejection reason, or undefined. Throws when it could not store it. */
   accept(device: DeviceIdentity, channel: string, payload: Buffer): string | undefined;
+  /** The device connected (authenticated) or went away. */
+  presence?(device: DeviceIdentity, online: boolean): void;
 }
 
 // aedes' AuthErrorCode is an ambient const enum; isolatedModules needs the value.
@@ -22,16 +30,25 @@ export class DeviceBroker {
   #server: Server | undefined;
   /** connected aedes client → the device it authenticated as */
   readonly #identities = new WeakMap<Client, DeviceIdentity>();
+  /** ids of devices subscribed to their command topic right now */
+  readonly #listening = new Set<string>();
+  readonly #subscriptionListeners = new Set<(device: DeviceIdentity) => void>();
+  readonly #ackListeners = new Set<(device: DeviceIdentity, payload: Buffer) => void>();
+  /** device id → when its last refused login was logged (ms), to keep logs short */
+  readonly #refusalLoggedAt = new Map<string, number>();
 
   constructor(
     private readonly registry: DeviceRegistry,
     private readonly sink: DeviceMessageSink,
     private readonly counters: EdgeCounters,
     private readonly log: Logger,
+    private readonly settings: BrokerSettings = { maxPacketBytes: 256 * 1024 },
   ) {}
 
   async start(host: string, port: number): Promise<number> {
     const aedes = await Aedes.createBroker({
+      // A socket that never completes CONNECT is dropped after this long.
+      connectTimeout: 10_000,
       authenticate: (client, username, password, done) => {
         this.#authenticate(client, username, password).then(
           (identity) => {
@@ -54,18 +71,47 @@ export class DeviceBroker {
         }
         this.counters.reject('subscribe outside own command topic');
         this.log.warn(
-          { device: identity?.id ?? client.id, topic: subscription.topic },
+          { device: identity?.id ?? client.id, topic: subscription.topic.slice(0, 200) },
           'subscription refused',
         );
         done(null, null);
       },
     });
     aedes.on('clientDisconnect', (client) => {
-      this.log.debug({ device: client.id }, 'device disconnected');
+      const identity = this.#identities.get(client);
+      if (!identity) return;
+      this.#listening.delete(identity.id);
+      this.log.info({ device: identity.id }, 'device disconnected');
+      this.sink.presence?.(identity, false);
+    });
+    aedes.on('subscribe', (subscriptions, client) => {
+      const identity = this.#identities.get(client);
+      if (!identity) return;
+      if (!subscriptions.some((s) => s.topic === identity.commandTopic)) return;
+      this.#listening.add(identity.id);
+      for (const listener of this.#subscriptionListeners) listener(identity);
+    });
+    aedes.on('ack', (packet, client) => {
+      const identity = this.#identities.get(client);
+      if (!identity || !packet || !('topic' in packet)) return;
+      if (packet.topic !== identity.commandTopic) return;
+      const payload = Buffer.isBuffer(packet.payload)
+        ? packet.payload
+        : Buffer.from(packet.payload);
+      for (const listener of this.#ackListeners) listener(identity, payload);
     });
     this.#aedes = aedes;
 
-    const server = createServer(aedes.handle);
+    const server = createServer((socket) => {
+      const connection = limitPackets(socket, this.settings.maxPacketBytes, (declaredBytes) => {
+        this.counters.reject('packet over the size limit');
+        this.log.warn(
+          { remote: socket.remoteAddress, declaredBytes, limit: this.settings.maxPacketBytes },
+          'connection closed: MQTT packet over the size limit',
+        );
+      });
+      aedes.handle(connection);
+    });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -75,8 +121,28 @@ export class DeviceBroker {
     return typeof address === 'object' && address ? address.port : port;
   }
 
+  /** True while the device is connected and subscribed to its command topic. */
+  isListening(identity: DeviceIdentity): boolean {
+    return this.#listening.has(identity.id);
+  }
+
+  onCommandSubscription(listener: (device: DeviceIdentity) => void): () => void {
+    this.#subscriptionListeners.add(listener);
+    return () => this.#subscriptionListeners.delete(listener);
+  }
+
+  /** The device acknowledged (PUBACK) a command published to it. */
+  onCommandAcknowledged(listener: (device: DeviceIdentity, payload: Buffer) => void): () => void {
+    this.#ackListeners.add(listener);
+    return () => this.#ackListeners.delete(listener);
+  }
+
   /** Publishes a command to a device's own command topic (QoS 1). */
   async publishCommand(identity: DeviceIdentity, payload: unknown): Promise<void> {
+    await this.publishCommandText(identity, JSON.stringify(payload));
+  }
+
+  async publishCommandText(identity: DeviceIdentity, payload: string): Promise<void> {
     const aedes = this.#aedes;
     if (!aedes) throw new Error('broker is not running');
     await new Promise<void>((resolve, reject) => {
@@ -84,7 +150,7 @@ export class DeviceBroker {
         {
           cmd: 'publish',
           topic: identity.commandTopic,
-          payload: Buffer.from(JSON.stringify(payload)),
+          payload: Buffer.from(payload),
           qos: 1,
           retain: false,
           dup: false,
@@ -119,7 +185,12 @@ export class DeviceBroker {
     const identity = await this.registry.authenticate(username, password.toString('utf8'));
     if (!identity) {
       this.counters.reject('bad credentials');
-      this.log.warn({ device: username }, 'device refused: unknown device or wrong password');
+      const device = username.slice(0, 64);
+      const last = this.#refusalLoggedAt.get(device) ?? 0;
+      if (Date.now() - last > 60_000 && this.#refusalLoggedAt.size < 10_000) {
+        this.#refusalLoggedAt.set(device, Date.now());
+        this.log.warn({ device }, 'device refused: unknown device or wrong password');
+      }
       return undefined;
     }
     if (client.id !== identity.id) {
@@ -129,6 +200,7 @@ export class DeviceBroker {
     }
     this.#identities.set(client, identity);
     this.log.info({ device: identity.id, kind: identity.kind }, 'device connected');
+    this.sink.presence?.(identity, true);
     return identity;
   }
 
@@ -137,13 +209,16 @@ export class DeviceBroker {
     const identity = this.#identities.get(client);
     if (!identity || !packet.topic.startsWith(identity.topicPrefix)) {
       this.counters.reject('publish outside own topics');
-      this.log.warn({ device: identity?.id ?? client.id, topic: packet.topic }, 'publish refused');
+      this.log.warn(
+        { device: identity?.id ?? client.id, topic: packet.topic.slice(0, 200) },
+        'publish refused',
+      );
       return new Error('publish outside own topics');
     }
     const channel = packet.topic.slice(identity.topicPrefix.length);
     if (channel === 'command' || channel.includes('/')) {
       this.counters.reject('publish on a reserved topic');
-      this.log.warn({ device: identity.id, topic: packet.topic }, 'publish refused');
+      this.log.warn({ device: identity.id, topic: packet.topic.slice(0, 200) }, 'publish refused');
       return new Error('publish on a reserved topic');
     }
     if (channel !== 'status') packet.retain = false;

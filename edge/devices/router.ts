@@ -30,21 +30,30 @@ export class DeviceMessageRouter implements DeviceMessageSink {
     return `no handler for ${device.kind}/${channel}`;
   }
 
+  /** The broker saw the device log in or leave, with or without a last will. */
+  presence(device: DeviceIdentity, online: boolean): void {
+    this.#queueStatus(device, online);
+  }
+
   #status(device: DeviceIdentity, payload: Buffer): string | undefined {
     const text = payload.toString('utf8').trim();
     if (text !== 'online' && text !== 'offline') return 'status is not "online" or "offline"';
+    this.#queueStatus(device, text === 'online');
+    this.log.info({ device: device.id, status: text }, 'device status');
+    return undefined;
+  }
+
+  #queueStatus(device: DeviceIdentity, online: boolean): void {
     this.outbox.putNow(
       'device_status',
       {
         site: device.site,
         deviceKind: device.kind,
         deviceId: device.id,
-        online: text === 'online',
+        online,
         at: new Date().toISOString(),
       },
       Priority.status,
     );
-    this.log.info({ device: device.id, status: text }, 'device status');
-    return undefined;
   }
 }

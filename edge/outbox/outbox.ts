@@ -31,7 +31,7 @@ export class Outbox {
   /** Telemetry waiting for the next batched commit, oldest first. */
   #pendingTelemetry: UplinkItem[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
-  #listeners = new Set<() => void>();
+  #listeners = new Set<(priority: number) => void>();
 
   constructor(database: EdgeDatabase, options: { maxTelemetry: number; flushMs?: number }) {
     this.#database = database;
@@ -60,7 +60,7 @@ export class Outbox {
   putNow<K extends UplinkItem['kind']>(kind: K, body: UplinkBody<K>, priority: number): string {
     const key = randomUUID();
     this.#insert.run(key, priority, kind, JSON.stringify(body), Date.now());
-    this.#notify();
+    this.#notify(priority);
     return key;
   }
 
@@ -84,7 +84,7 @@ export class Outbox {
       const { n } = this.#countTelemetry.get() as { n: number };
       if (n > this.#maxTelemetry) this.#dropOldTelemetry.run(n - this.#maxTelemetry);
     })();
-    this.#notify();
+    this.#notify(Priority.telemetry);
   }
 
   /** The next items to send, most urgent first. */
@@ -104,12 +104,37 @@ export class Outbox {
     })();
   }
 
+  /**
+   * Items the hub will never take (it said why) leave the queue for the
+   * dead-letter table, so one bad item cannot hold up an SOS behind it.
+   */
+  setAside(rejected: readonly { key: string; reason: string }[]): void {
+    if (rejected.length === 0) return;
+    const move = this.#database.prepare(
+      `INSERT OR REPLACE INTO dead_letter (key, kind, body, reason, set_aside_at)
+       SELECT key, kind, body, ?, ? FROM outbox WHERE key = ?`,
+    );
+    const remove = this.#database.prepare('DELETE FROM outbox WHERE key = ?');
+    const now = Date.now();
+    this.#database.transaction(() => {
+      for (const { key, reason } of rejected) {
+        move.run(reason, now, key);
+        remove.run(key);
+      }
+    })();
+  }
+
+  setAsideCount(): number {
+    return (this.#database.prepare('SELECT count(*) AS n FROM dead_letter').get() as { n: number })
+      .n;
+  }
+
   size(): number {
     return (this.#database.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
   }
 
   /** Called whenever something new was committed. */
-  onCommitted(listener: () => void): () => void {
+  onCommitted(listener: (priority: number) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -119,7 +144,7 @@ export class Outbox {
     this.#listeners.clear();
   }
 
-  #notify(): void {
-    for (const listener of this.#listeners) listener();
+  #notify(priority: number): void {
+    for (const listener of this.#listeners) listener(priority);
   }
 }

@@ -29,6 +29,21 @@ const migrations: string[] = [
      state TEXT NOT NULL,
      PRIMARY KEY (rule, band_id)
    );`,
+  `CREATE TABLE dead_letter (
+     key TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     body TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     set_aside_at INTEGER NOT NULL
+   );`,
+  `CREATE TABLE device_commands (
+     id TEXT PRIMARY KEY,
+     device_id TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     delivered_at INTEGER
+   );
+   CREATE INDEX device_commands_pending ON device_commands (device_id, delivered_at);`,
 ];
 
 export function openEdgeDatabase(dataDir: string): EdgeDatabase {

@@ -1,12 +1,13 @@
 // The command channel: a WebSocket the edge keeps open to its hub. The hub
 // sends commands for devices behind this edge ("help is coming" to a band);
-// the edge publishes each on the device's command topic and acknowledges it,
-// so that the hub can resend what an edge missed while it was away.
+// the edge keeps each until the device itself acknowledged it (see
+// edge/devices/commands.ts) and only then reports it delivered, so the hub
+// resends whatever an edge or a device missed while it was away.
 import WebSocket from 'ws';
 import { EdgeCommand } from '../../common/contracts/uplink.ts';
 import { Validator } from '../../common/contracts/validator.ts';
 import type { Logger } from '../../common/log.ts';
-import type { DeviceBroker } from '../broker/broker.ts';
+import type { DeviceCommandQueue } from '../devices/commands.ts';
 import type { DeviceRegistry } from '../devices/registry.ts';
 
 const commandValidator = new Validator(EdgeCommand);
@@ -23,9 +24,17 @@ export class CommandChannel {
     private readonly hubUrl: string,
     private readonly token: string,
     private readonly registry: DeviceRegistry,
-    private readonly broker: DeviceBroker,
     private readonly log: Logger,
   ) {}
+
+  /** Set once, before start(): where accepted commands wait for their device. */
+  queue: DeviceCommandQueue | undefined;
+
+  /** The device acknowledged the command; the hub may stop resending it. */
+  reportDelivered(commandId: string): void {
+    if (this.#socket?.readyState !== WebSocket.OPEN) return;
+    this.#socket.send(JSON.stringify({ ack: commandId, delivered: true }));
+  }
 
   start(): void {
     this.#running = true;
@@ -89,8 +98,7 @@ export class CommandChannel {
       socket.send(JSON.stringify({ ack: command.id, delivered: false }));
       return;
     }
-    await this.broker.publishCommand(device, command.payload);
-    socket.send(JSON.stringify({ ack: command.id, delivered: true }));
-    this.log.info({ device: device.id, command: command.payload.kind }, 'command sent to device');
+    this.queue?.enqueue(command.id, device, command.payload);
+    this.log.info({ device: device.id, command: command.payload.kind }, 'command accepted');
   }
 }

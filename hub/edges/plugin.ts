@@ -1,9 +1,10 @@
 // Edges: authenticated by their bearer token. They post what they accepted
 // (idempotent by item key) and keep a WebSocket open for commands.
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { IngestRequest, IngestResponse } from '../../common/contracts/uplink.ts';
-import type { UplinkItem } from '../../common/contracts/uplink.ts';
+import { UplinkItem } from '../../common/contracts/uplink.ts';
+import { Validator } from '../../common/contracts/validator.ts';
 import { hashToken } from '../../common/passwords.ts';
 import { EdgeUnknown } from '../errors.ts';
 import type { EdgeIdentity } from '../types.ts';
@@ -15,9 +16,7 @@ declare module 'fastify' {
   }
 }
 
-function itemSite(item: UplinkItem): string {
-  return item.body.site;
-}
+const itemValidator = new Validator(UplinkItem);
 
 async function edgesPlugin(app: FastifyInstance): Promise<void> {
   /** token digest → the edge it belongs to */
@@ -43,23 +42,29 @@ async function edgesPlugin(app: FastifyInstance): Promise<void> {
   app.post(
     '/api/edge/ingest',
     {
-      preHandler: app.requireEdge,
+      onRequest: app.requireEdge,
       bodyLimit: 8 * 1024 * 1024,
       schema: { body: IngestRequest, response: { 200: IngestResponse }, tags: ['edge'] },
     },
     async (request) => {
       const edge = request.edge!;
       const { items } = request.body as IngestRequest;
-      // An edge speaks only for its own site; anything else is dropped, logged,
-      // and still acknowledged so that it does not block the edge's outbox.
-      const own = items.filter((item) => itemSite(item) === edge.site);
-      if (own.length < items.length) {
+      const valid: UplinkItem[] = [];
+      const rejected: { key: string; reason: string }[] = [];
+      for (const item of items) {
+        const result = itemValidator.validate(item);
+        if (result.ok) valid.push(result.value);
+        else rejected.push({ key: item.key, reason: result.reason });
+      }
+      if (rejected.length > 0) {
         request.log.warn(
-          { edge: edge.id, dropped: items.length - own.length },
-          'edge sent items for another site; dropped',
+          { edge: edge.id, rejected: rejected.length, reason: rejected[0]!.reason },
+          'edge sent items the hub cannot take; set aside',
         );
       }
-      const outcomes = await app.store.ingest(edge.id, own);
+      await claimForEdge(edge, valid, request.log);
+
+      const outcomes = await app.store.ingest(edge.id, valid);
       for (const outcome of outcomes) {
         if (outcome.patrolScan) app.live.emit('patrolScan', outcome.patrolScan, edge.id);
         if (!outcome.changedAlert) continue;
@@ -72,13 +77,51 @@ async function edgesPlugin(app: FastifyInstance): Promise<void> {
           );
         }
       }
-      return { accepted: items.map((item) => item.key) };
+      return { accepted: valid.map((item) => item.key), rejected };
     },
   );
 
+  /**
+   * The hub's registry says which site an edge serves. An edge configured for
+   * another site still has its alarms stored, under the site it really serves,
+   * and the police room is told once that the edge needs fixing: dropping them
+   * would lose an SOS to a typo.
+   */
+  async function claimForEdge(
+    edge: EdgeIdentity,
+    items: UplinkItem[],
+    log: FastifyBaseLogger,
+  ): Promise<void> {
+    const foreign = items.filter((item) => item.body.site !== edge.site);
+    if (foreign.length === 0) return;
+    const claimed = foreign[0]!.body.site;
+    for (const item of foreign) {
+      item.body.site = edge.site;
+      if ('edgeId' in item.body) item.body.edgeId = edge.id;
+    }
+    log.error(
+      { edge: edge.id, serves: edge.site, claimed, items: foreign.length },
+      'edge is configured for another site; its items are stored under the site it serves',
+    );
+    const alert = await app.store.raiseOnce(
+      {
+        type: 'edge_site_mismatch',
+        severity: 'warning',
+        site: edge.site,
+        edgeId: edge.id,
+        subject: { kind: 'edge', id: edge.id },
+        dedupKey: `${edge.site}/edge/${edge.id}/site_mismatch`,
+        raisedAt: new Date().toISOString(),
+        evidence: { serves: edge.site, claimed },
+      },
+      'hub',
+    );
+    if (alert) app.live.emit('alert', alert, 'created');
+  }
+
   app.get(
     '/api/edge/commands',
-    { websocket: true, preValidation: app.requireEdge, schema: { hide: true } },
+    { websocket: true, onRequest: app.requireEdge, schema: { hide: true } },
     (socket, request) => {
       const edge = request.edge!;
       request.log.info({ edge: edge.id }, 'edge command channel opened');

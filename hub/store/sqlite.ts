@@ -266,9 +266,12 @@ export class SqliteHubStore implements HubStore {
     raised: Extract<UplinkItem, { kind: 'alert' }>['body'],
     now: string,
   ): Partial<IngestOutcome> {
+    // Scoped by site: one site's edge can never touch another site's alerts.
     const open = this.#db
-      .prepare(`SELECT * FROM alerts WHERE dedup_key = ? AND state != 'resolved' LIMIT 1`)
-      .get(raised.dedupKey) as AlertRow | undefined;
+      .prepare(
+        `SELECT * FROM alerts WHERE dedup_key = ? AND site = ? AND state != 'resolved' LIMIT 1`,
+      )
+      .get(raised.dedupKey, raised.site) as AlertRow | undefined;
     if (open) {
       // A standing condition that got worse is the same alert at a higher
       // severity with the newest evidence; it never drops back by itself.
@@ -290,6 +293,23 @@ export class SqliteHubStore implements HubStore {
           'severity_raised',
           `alert:${open.id}`,
           { from: open.severity, to: raised.severity },
+          now,
+        );
+      }
+      // A critical alarm raised again after the police room answered (another SOS
+      // press, a second fall, a condition that became critical) means the person
+      // still needs help: back to new, so the wall sounds again and the next
+      // acknowledgement tells the band once more.
+      const critical = (escalated ? raised.severity : open.severity) === 'critical';
+      if (critical && open.state !== 'new') {
+        this.#db.prepare(`UPDATE alerts SET state = 'new' WHERE id = ?`).run(open.id);
+        this.#auditNow(
+          `edge:${edgeId}`,
+          'repeated_after_answer',
+          `alert:${open.id}`,
+          {
+            previousState: open.state,
+          },
           now,
         );
       }
@@ -325,8 +345,10 @@ export class SqliteHubStore implements HubStore {
     now: string,
   ): Partial<IngestOutcome> {
     const open = this.#db
-      .prepare(`SELECT * FROM alerts WHERE dedup_key = ? AND state != 'resolved' LIMIT 1`)
-      .get(cleared.dedupKey) as AlertRow | undefined;
+      .prepare(
+        `SELECT * FROM alerts WHERE dedup_key = ? AND site = ? AND state != 'resolved' LIMIT 1`,
+      )
+      .get(cleared.dedupKey, cleared.site) as AlertRow | undefined;
     if (!open) return {};
     const detail = { clearedAt: cleared.clearedAt };
     this.#endOpen(open, `edge:${cleared.edgeId}`, detail, now);
