@@ -214,7 +214,7 @@ export class IntrusionWatch {
     state.lastOccupiedMs = frame.capturedAt;
     if (state.dwell < state.zone.dwellFrames) return;
     if (!this.#conditions.raise(state.dedupKey, frame.capturedAt)) return;
-    this.#track(this.#alert(camera, state, frame, intruders));
+    this.#track(this.#alert(camera, state, frame, intruders, state.dwell));
   }
 
   async #alert(
@@ -222,6 +222,7 @@ export class IntrusionWatch {
     state: ZoneState,
     frame: RgbFrame,
     intruders: DetectedObject[],
+    frames: number,
   ): Promise<void> {
     const { site, edgeId, log } = this.context;
     let snapshot: string | undefined;
@@ -248,7 +249,16 @@ export class IntrusionWatch {
         objectClass: best.objectClass,
         score: Math.round(best.score * 100) / 100,
         objects: intruders.length,
-        frames: state.dwell,
+        frames,
+        /** The best intruder's box in the frame's pixels (the snapshot's size). */
+        box: {
+          x: Math.round(best.box.x),
+          y: Math.round(best.box.y),
+          width: Math.round(best.box.width),
+          height: Math.round(best.box.height),
+        },
+        frameWidth: frame.width,
+        frameHeight: frame.height,
         liveView: `/api/video/${encodeURIComponent(camera.cameraId)}`,
         ...(snapshot && { snapshot }),
       },
@@ -265,7 +275,7 @@ export class IntrusionWatch {
         zone: state.zone.id,
         objectClass: best.objectClass,
         score: alert.evidence!.score,
-        frames: state.dwell,
+        frames,
       },
       'intrusion in an armed zone',
     );
