@@ -7,7 +7,10 @@
 //     is analysed) for 1, 4 and 8 cameras, and a plate barrier for 1 camera.
 //     Frames delivered and analysed per second, frames dropped, and CPU
 //     seconds per wall second of the ffmpeg processes (decode) and of this
-//     process (inference workers and the edge's main thread), separately.
+//     process (inference workers and the edge's main thread), separately;
+//  3. people on real clips: detections per frame against the people visible
+//     (counted by eye, below), and intrusion alerts over clips with a zone
+//     nobody enters (false alerts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,6 +28,7 @@ import { openEdgeDatabase } from '../../edge/store/database.ts';
 import type { RgbImage } from '../../models/image.ts';
 import { locateModel } from '../../models/locate.ts';
 import type { ModelManifest } from '../../models/manifest.ts';
+import { ObjectDetector, defaultObjectModelSettings } from '../../models/people/detector.ts';
 import { yoloxInput, yoloxNano } from '../../models/people/yolox.ts';
 import { decodePhoto } from '../../models/photo.ts';
 import { colourInput, plateColourClassifier } from '../../models/plates/colour.ts';
@@ -38,6 +42,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '15' },
     cameras: { type: 'string', default: '1,4,8' },
+    only: { type: 'string' },
     runs: { type: 'string', default: '30' },
   },
 });
@@ -266,6 +271,99 @@ async function platePipeline(count: number, folder: string): Promise<PipelineFig
   return figures;
 }
 
+/**
+ * People visible on each frame, counted by eye: the corridor clip shows its two
+ * walkers on all 35 frames; the overhead room shows one person by the door on
+ * frames 1-11 and nobody after (a foot on 12-13 is not counted); the room mp4,
+ * one frame every 12 s from the start, shows one person on all but the 1st,
+ * 8th and 12th samples.
+ */
+const visibleOnClips = [
+  { name: 'corridor GIF, every frame', clip: 'face-demographics-walking.gif', fps: undefined, visible: Array<number>(35).fill(2) },
+  { name: 'overhead room GIF, every frame', clip: 'people-detection.gif', fps: undefined, visible: [...Array<number>(11).fill(1), ...Array<number>(12).fill(0)] },
+  { name: 'room mp4, 1 frame / 12 s', clip: 'one-by-one-person-detection.mp4', fps: 1 / 12, visible: [0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0] },
+]; // prettier-ignore
+
+async function peopleOnClips(folder: string): Promise<string[]> {
+  const detector = await ObjectDetector.load(defaultObjectModelSettings);
+  const minScore = parseConfig(EdgeIntrusionConfig, {}, 'defaults').minScore;
+  const lines = [
+    `clip (score ≥ ${minScore})`.padEnd(34) + 'frames  visible  detected  frames right',
+  ];
+  for (const { name, clip: file, fps, visible } of visibleOnClips) {
+    const frames = clipFrames(join(shared, 'video', file), fps);
+    let detected = 0;
+    let right = 0;
+    for (const [index, frame] of frames.entries()) {
+      const found = (await detector.detect(frame, { classes: ['person'], minScore })).objects;
+      detected += found.length;
+      if (found.length === visible[index]) right++;
+    }
+    const shown = visible.slice(0, frames.length).reduce((sum, count) => sum + count, 0);
+    lines.push(
+      `${name.padEnd(33)} ${String(frames.length).padStart(6)} ${String(shown).padStart(8)} ` +
+        `${String(detected).padStart(9)} ${String(right).padStart(13)}`,
+    );
+  }
+  await detector.release();
+
+  lines.push('', 'zone nobody enters                 frames analysed  alerts');
+  const emptyZones = [
+    { name: 'room mp4 at 2 fps, right floor', clip: 'one-by-one-person-detection.mp4', fps: 2, polygon: [[0.78, 0.55], [1, 0.55], [1, 1], [0.78, 1]] },
+    { name: 'overhead room GIF, far floor', clip: 'people-detection.gif', fps: undefined, polygon: [[0.35, 0.35], [0.95, 0.35], [0.95, 0.95], [0.35, 0.95]] },
+  ]; // prettier-ignore
+  for (const [index, zone] of emptyZones.entries()) {
+    const frames = clipFrames(join(shared, 'video', zone.clip), zone.fps);
+    const database = openEdgeDatabase(join(folder, `empty-${index}`));
+    const outbox = new Outbox(database, { maxTelemetry: 1000 });
+    const watch = new IntrusionWatch({
+      site: 'bench',
+      edgeId: 'bench',
+      settings: parseConfig(
+        EdgeIntrusionConfig,
+        {
+          motionGate: false,
+          cameras: [{ cameraId: 'cam', zones: [{ id: 'z', name: 'z', polygon: zone.polygon }] }],
+        },
+        'bench zone',
+      ),
+      database,
+      outbox,
+      cameraIds: ['cam'],
+      log: silentLogger(),
+    });
+    await watch.start();
+    for (const frame of frames) await watch.watchFrame('cam', { ...frame, capturedAt: Date.now() });
+    await watch.settled();
+    lines.push(
+      `${zone.name.padEnd(34)} ${String(watch.counts.analysed).padStart(15)} ` +
+        `${String(watch.counts.alerts).padStart(7)}`,
+    );
+    await watch.stop();
+    outbox.stop();
+    database.close();
+  }
+  return lines;
+}
+
+/** A clip's frames (or fps of them a second) letterboxed to 640×360. */
+function clipFrames(path: string, fps: number | undefined): RgbImage[] {
+  const scale =
+    'scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2';
+  const raw = execFileSync(
+    '/usr/bin/ffmpeg',
+    ['-v', 'error', '-i', path, '-vf', fps ? `fps=${fps},${scale}` : scale,
+     '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    { maxBuffer: 1 << 30 },
+  ); // prettier-ignore
+  const size = 640 * 360 * 3;
+  return Array.from({ length: raw.length / size }, (_, index) => ({
+    width: 640,
+    height: 360,
+    data: new Uint8Array(raw.subarray(index * size, (index + 1) * size)),
+  }));
+}
+
 function row(name: string, count: number, figures: PipelineFigures): string {
   return (
     `${name.padEnd(26)} ${String(count).padStart(7)} ` +
@@ -286,6 +384,15 @@ try {
         .join(' ')} at start, ` +
       `node ${process.version}, onnxruntime ${ort.env.versions.common}`,
   );
+  if (values.only !== 'clips') await benchPipelines(folder);
+  console.log(
+    `\npeople on real clips (YOLOX-Nano, 640×360)\n${(await peopleOnClips(folder)).join('\n')}`,
+  );
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
+
+async function benchPipelines(folder: string): Promise<void> {
   console.log((await benchModels()).join('\n'));
   console.log(
     `\npipeline, 640×360 at ${framesPerSecond} frames/s per camera, one inference worker ` +
@@ -300,6 +407,4 @@ try {
     console.log(row('people in zones (YOLOX)', count, await peoplePipeline(count, folder)));
   }
   console.log(row('plate barrier (y5fu 320)', 1, await platePipeline(1, folder)));
-} finally {
-  rmSync(folder, { recursive: true, force: true });
 }
