@@ -11,3 +11,14 @@ export const AlertStateConflict = createError(
   'alert %s is %s; it cannot be %s',
   409,
 );
+export const OriginRefused = createError(
+  'HAVEN_ORIGIN',
+  'a live connection from origin %s is refused',
+  403,
+);
+export const Internal = createError(
+  'HAVEN_INTERNAL',
+  'something went wrong inside the hub; the hub log has the details',
+  500,
+);
+export const BadAlertBody = createError('HAVEN_ALERT_BODY', 'the request body is wrong: %s', 400);

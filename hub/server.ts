@@ -1,6 +1,8 @@
 // `haven hub`: the police-room hub. Each area is a Fastify plugin that names
 // what it depends on, so a missing piece fails at start-up, not at a request.
+import { STATUS_CODES } from 'node:http';
 import Fastify, {
+  type FastifyError,
   type FastifyBaseLogger,
   type FastifyInstance,
   type RawServerDefault,
@@ -38,6 +40,7 @@ import registry from './registry/routes.ts';
 import { SqliteRegistryStore } from './registry/sqlite.ts';
 import type { RegistryStore } from './registry/store.ts';
 import { ScopeGuard } from './scopes/scope.ts';
+import { Internal } from './errors.ts';
 import { SqliteHubStore } from './store/sqlite.ts';
 import { TelemetryHistory } from './telemetry/history.ts';
 import telemetry from './telemetry/routes.ts';
@@ -47,6 +50,37 @@ import type { HubStore } from './store/store.ts';
 import { VideoRelays } from './video/relays.ts';
 import video from './video/routes.ts';
 import './types.ts';
+
+/** Every error reply carries a stable code; a 5xx never shows internals. */
+function setErrorReplies(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error, url: request.url }, 'request failed');
+      const internal = new Internal();
+      return reply.status(500).send({
+        statusCode: 500,
+        code: internal.code,
+        error: 'Internal Server Error',
+        message: internal.message,
+      });
+    }
+    return reply.status(status).send({
+      statusCode: status,
+      code: error.code ?? 'HAVEN_BAD_REQUEST',
+      error: STATUS_CODES[status] ?? 'Error',
+      message: error.message,
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      statusCode: 404,
+      code: 'HAVEN_NOT_FOUND',
+      error: 'Not Found',
+      message: `no route ${request.method} ${request.url.slice(0, 200)}`,
+    }),
+  );
+}
 
 export class Hub {
   readonly app: FastifyInstance;
@@ -117,7 +151,9 @@ export class Hub {
       },
     });
     await app.register(cookie);
-    await app.register(rateLimit, { global: false });
+    // Limits run after the body is read, so a login limit can count per account.
+    await app.register(rateLimit, { global: false, hook: 'preHandler' });
+    setErrorReplies(app);
     await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
     await app.register(auth);
     await app.register(edges);

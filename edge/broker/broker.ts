@@ -30,8 +30,8 @@ export class DeviceBroker {
   #server: Server | undefined;
   /** connected aedes client → the device it authenticated as */
   readonly #identities = new WeakMap<Client, DeviceIdentity>();
-  /** ids of devices subscribed to their command topic right now */
-  readonly #listening = new Set<string>();
+  /** device id → its connection, while it is subscribed to its command topic */
+  readonly #listening = new Map<string, Client>();
   readonly #subscriptionListeners = new Set<(device: DeviceIdentity) => void>();
   readonly #ackListeners = new Set<(device: DeviceIdentity, payload: Buffer) => void>();
   /** device id → when its last refused login was logged (ms), to keep logs short */
@@ -80,7 +80,7 @@ export class DeviceBroker {
     aedes.on('clientDisconnect', (client) => {
       const identity = this.#identities.get(client);
       if (!identity) return;
-      this.#listening.delete(identity.id);
+      if (this.#listening.get(identity.id) === client) this.#listening.delete(identity.id);
       this.log.info({ device: identity.id }, 'device disconnected');
       this.sink.presence?.(identity, false);
     });
@@ -88,7 +88,7 @@ export class DeviceBroker {
       const identity = this.#identities.get(client);
       if (!identity) return;
       if (!subscriptions.some((s) => s.topic === identity.commandTopic)) return;
-      this.#listening.add(identity.id);
+      this.#listening.set(identity.id, client);
       for (const listener of this.#subscriptionListeners) listener(identity);
     });
     aedes.on('ack', (packet, client) => {
@@ -135,6 +135,31 @@ export class DeviceBroker {
   onCommandAcknowledged(listener: (device: DeviceIdentity, payload: Buffer) => void): () => void {
     this.#ackListeners.add(listener);
     return () => this.#ackListeners.delete(listener);
+  }
+
+  /**
+   * Sends a command to a listening device on its own connection (QoS 1).
+   * 'acknowledged-later': a persistent session; its PUBACK arrives through
+   * onCommandAcknowledged. 'written': a clean session, for which aedes keeps no
+   * record to match a PUBACK against, so the write to its socket is as far as
+   * the edge can see. 'not-listening': nothing was sent.
+   */
+  async sendCommandTo(
+    identity: DeviceIdentity,
+    payload: string,
+  ): Promise<'acknowledged-later' | 'written' | 'not-listening'> {
+    const client = this.#listening.get(identity.id);
+    if (!client) return 'not-listening';
+    const packet = {
+      cmd: 'publish' as const,
+      topic: identity.commandTopic,
+      payload: Buffer.from(payload),
+      qos: 1 as const,
+      retain: false,
+      dup: false,
+    };
+    await new Promise<void>((resolve) => client.publish(packet, () => resolve()));
+    return client.clean ? 'written' : 'acknowledged-later';
   }
 
   /** Publishes a command to a device's own command topic (QoS 1). */

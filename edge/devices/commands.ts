@@ -1,7 +1,8 @@
 // Commands from the hub for devices ("help is coming" to a band) are kept on
 // disk until the device itself acknowledges them (its MQTT PUBACK). A band that
 // is offline, or has not yet subscribed after a restart, gets them as soon as it
-// subscribes to its command topic. Only then is the hub told "delivered".
+// subscribes to its command topic. Only then is the hub told "delivered"
+// (after its PUBACK for a persistent session; see #flush for clean ones).
 import type { Statement } from 'better-sqlite3';
 import type { Logger } from '../../common/log.ts';
 import type { DeviceBroker } from '../broker/broker.ts';
@@ -70,10 +71,24 @@ export class DeviceCommandQueue {
 
   #flush(device: DeviceIdentity): void {
     for (const row of this.#pending.all(device.id) as PendingRow[]) {
-      this.broker.publishCommandText(device, row.payload).catch((error: unknown) => {
-        this.log.error({ err: error, device: device.id }, 'command could not be published');
-      });
+      this.broker.sendCommandTo(device, row.payload).then(
+        (outcome) => {
+          // Known shortcoming: a clean-session device's PUBACK cannot be matched
+          // (aedes keeps no record), so its command counts as delivered once
+          // written to its socket; persistent sessions are confirmed by PUBACK.
+          if (outcome === 'written') this.#markDelivered(device, row.id);
+        },
+        (error: unknown) => {
+          this.log.error({ err: error, device: device.id }, 'command could not be sent');
+        },
+      );
     }
+  }
+
+  #markDelivered(device: DeviceIdentity, commandId: string): void {
+    if (this.#delivered.run(Date.now(), commandId).changes === 0) return;
+    this.log.info({ device: device.id, command: commandId }, 'command delivered to device');
+    this.onDelivered(commandId);
   }
 
   #acknowledged(device: DeviceIdentity, payload: Buffer): void {
@@ -84,9 +99,7 @@ export class DeviceCommandQueue {
       return;
     }
     if (typeof commandId !== 'string') return;
-    if (this.#delivered.run(Date.now(), commandId).changes === 0) return;
-    this.log.info({ device: device.id, command: commandId }, 'device acknowledged command');
-    this.onDelivered(commandId);
+    this.#markDelivered(device, commandId);
   }
 
   /** For the registry lookup the command channel does before enqueueing. */

@@ -6,7 +6,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { Alert, AlertState, AuditEntry } from '../../common/contracts/alert.ts';
 import type { AlertChange } from '../store/store.ts';
-import { AlertNotFound, AlertStateConflict } from '../errors.ts';
+import { AlertNotFound, AlertStateConflict, BadAlertBody } from '../errors.ts';
+import { acknowledgeAlert } from './acknowledge.ts';
+import { Validator } from '../../common/contracts/validator.ts';
 
 const AlertParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ListQuery = Type.Object(
@@ -25,6 +27,7 @@ const OptionalNoteBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 2000 })) },
   { additionalProperties: false },
 );
+const optionalNote = new Validator(OptionalNoteBody);
 const AssignBody = Type.Object(
   {
     assignee: Type.String({ minLength: 1, maxLength: 64 }),
@@ -32,9 +35,6 @@ const AssignBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** Alarms from a band that the wearer should feel answered. */
-const answeredOnBand = new Set(['sos', 'fall']);
 
 async function alertsPlugin(app: FastifyInstance): Promise<void> {
   const { store, live } = app;
@@ -117,36 +117,16 @@ async function alertsPlugin(app: FastifyInstance): Promise<void> {
     '/api/alerts/:id/acknowledge',
     {
       ...operator,
-      schema: { params: AlertParams, body: Type.Optional(OptionalNoteBody), tags: ['alerts'] },
+      schema: { params: AlertParams, tags: ['alerts'] },
     },
     async (request) => {
       const { id } = request.params as Static<typeof AlertParams>;
-      const note = (request.body as Static<typeof OptionalNoteBody> | undefined)?.note;
-      const actor = request.staff!.username;
-      const alert = await transition(
-        id,
-        actor,
-        'acknowledged',
-        ['new'],
-        {
-          state: 'acknowledged',
-        },
-        note ? { note } : undefined,
-      );
-      if (alert.subject.kind === 'band' && answeredOnBand.has(alert.type)) {
-        await app.commands.send(alert.edgeId, {
-          site: alert.site,
-          deviceKind: 'band',
-          deviceId: alert.subject.id,
-          payload: {
-            kind: 'help_coming',
-            alertId: alert.id,
-            message: app.hubConfig.helpComingMessage,
-            time: new Date().toISOString(),
-          },
-        });
-      }
-      return alert;
+      // The body is optional: a bare POST acknowledges; {"note": "…"} adds a note.
+      const body: unknown = request.body ?? {};
+      const checked = optionalNote.validate(body);
+      if (!checked.ok) throw new BadAlertBody(checked.reason);
+      const note = checked.value.note;
+      return acknowledgeAlert(app, id, request.staff!.username, note ? { note } : undefined);
     },
   );
 

@@ -11,6 +11,8 @@ import { isScopedRole } from '../scopes/scope.ts';
 import type { StaffAccess } from '../types.ts';
 
 export const sessionCookie = 'haven_session';
+/** /api paths that answer without a staff session. */
+const publicPaths = new Set(['/api/auth/login', '/api/notify/receipts']);
 const roleRank: Record<StaffRole, number> = {
   viewer: 0,
   operator: 1,
@@ -30,7 +32,7 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-function sessionToken(request: FastifyRequest): string | undefined {
+export function sessionToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
   return request.cookies[sessionCookie];
@@ -39,17 +41,31 @@ function sessionToken(request: FastifyRequest): string | undefined {
 async function authPlugin(app: FastifyInstance): Promise<void> {
   const { store, hubConfig } = app;
 
-  for (const member of hubConfig.staff) {
-    const passwordHash = member.password.startsWith('scrypt$')
-      ? member.password
-      : hashPassword(member.password);
-    await store.upsertStaff({
+  const removed = await store.syncConfigStaff(
+    hubConfig.staff.map((member) => ({
       username: member.username,
       displayName: member.displayName ?? member.username,
       role: member.role,
-      passwordHash,
-    });
+      passwordHash: member.password.startsWith('scrypt$')
+        ? member.password
+        : hashPassword(member.password),
+    })),
+  );
+  for (const username of removed) {
+    await store.audit('hub', 'staff_removed', `staff:${username}`, { reason: 'not in config' });
+    app.log.info({ username }, 'staff account removed: no longer in the config');
   }
+
+  // Default deny: every /api route needs a live staff session before its body is
+  // read, except login, the edges' own routes (their token is checked by each
+  // route's onRequest) and the notification gateway's receipts (HMAC-signed).
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    if (!path.startsWith('/api/')) return;
+    if (publicPaths.has(path) || path.startsWith('/api/edge/')) return;
+    const token = sessionToken(request);
+    if (!token || !(await store.getSession(hashToken(token)))) throw new Unauthenticated();
+  });
 
   app.decorateRequest('staff', undefined);
   app.decorate('requireStaff', (role: StaffRole, access: StaffAccess = {}) => {
@@ -72,7 +88,20 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
     {
       schema: { body: LoginBody, tags: ['auth'] },
       config: {
-        rateLimit: { max: hubConfig.loginAttemptsPerMinute, timeWindow: '1 minute' },
+        rateLimit: {
+          max: hubConfig.loginAttemptsPerMinute,
+          timeWindow: '1 minute',
+          // Per address and account: guessing one account does not lock the
+          // duty officer at the same desk out of theirs.
+          keyGenerator: (request) =>
+            `${request.ip}:${String((request.body as { username?: unknown })?.username ?? '')}`,
+          errorResponseBuilder: (_request, context) => ({
+            statusCode: 429,
+            code: 'HAVEN_LOGIN_RATE',
+            error: 'Too Many Requests',
+            message: `too many login attempts; try again in ${context.after}`,
+          }),
+        },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { EdgeCommand } from '../../common/contracts/uplink.ts';
 import type { Logger } from '../../common/log.ts';
-import type { HubStore } from '../store/store.ts';
+import type { HubStore, StoredCommand } from '../store/store.ts';
 
 export class EdgeCommandRelay {
   /** edge id → its open command channel */
@@ -17,16 +17,23 @@ export class EdgeCommandRelay {
   ) {}
 
   async send(edgeId: string, command: Omit<EdgeCommand, 'id'>): Promise<string> {
+    const stored = this.prepare(edgeId, command);
+    await this.store.queueCommand(stored);
+    this.push(stored);
+    return stored.id;
+  }
+
+  /** A command ready to be stored, for callers that store it in their own transaction. */
+  prepare(edgeId: string, command: Omit<EdgeCommand, 'id'>): StoredCommand {
     const id = randomUUID();
-    const body = JSON.stringify({ id, ...command });
-    await this.store.queueCommand({ id, edgeId, body });
-    const channel = this.#channels.get(edgeId);
-    if (channel) channel.send(body);
-    this.log.info(
-      { edge: edgeId, device: command.deviceId, command: command.payload.kind, online: !!channel },
-      'command queued for edge',
-    );
-    return id;
+    return { id, edgeId, body: JSON.stringify({ id, ...command }) };
+  }
+
+  /** Sends a stored command now if its edge is connected; otherwise at reconnect. */
+  push(command: StoredCommand): void {
+    const channel = this.#channels.get(command.edgeId);
+    if (channel) channel.send(command.body);
+    this.log.info({ edge: command.edgeId, online: !!channel }, 'command queued for edge');
   }
 
   async attach(edgeId: string, socket: WebSocket): Promise<void> {

@@ -16,7 +16,17 @@ declare module 'fastify' {
   }
 }
 
-const itemValidator = new Validator(UplinkItem);
+/** item kind → the validator of that kind, so a reason names the wrong field */
+const itemValidators = new Map(
+  UplinkItem.anyOf.map((variant) => [variant.properties.kind.const, new Validator(variant)]),
+);
+
+function checkItem(item: { key: string; kind?: unknown }) {
+  const validator = itemValidators.get(item.kind as UplinkItem['kind']);
+  if (!validator)
+    return { ok: false as const, reason: `unknown kind ${JSON.stringify(item.kind)}` };
+  return validator.validate(item);
+}
 
 async function edgesPlugin(app: FastifyInstance): Promise<void> {
   /** token digest → the edge it belongs to */
@@ -52,8 +62,8 @@ async function edgesPlugin(app: FastifyInstance): Promise<void> {
       const valid: UplinkItem[] = [];
       const rejected: { key: string; reason: string }[] = [];
       for (const item of items) {
-        const result = itemValidator.validate(item);
-        if (result.ok) valid.push(result.value);
+        const result = checkItem(item);
+        if (result.ok) valid.push(result.value as UplinkItem);
         else rejected.push({ key: item.key, reason: result.reason });
       }
       if (rejected.length > 0) {

@@ -2,7 +2,10 @@
 // WebSocket open and receives every new or changed alert in their scope as one
 // JSON message, and notifications addressed to them, which it marks read.
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hashToken } from '../../common/passwords.ts';
+import { sessionToken } from '../auth/plugin.ts';
+import { OriginRefused } from '../errors.ts';
 import type { Alert } from '../../common/contracts/alert.ts';
 import type { LiveNotification } from './bus.ts';
 
@@ -19,21 +22,47 @@ function parseReadReceipt(data: Buffer): { deliveryId: string } | undefined {
   }
 }
 
+/**
+ * Browsers send Origin on WebSocket upgrades; one from another host is
+ * refused, so a page served elsewhere cannot ride a staff member's cookie.
+ */
+async function refuseOtherOrigins(request: FastifyRequest): Promise<void> {
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    throw new OriginRefused(origin.slice(0, 100));
+  }
+  if (host !== request.headers.host) throw new OriginRefused(host);
+}
+
 async function livePlugin(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/live',
     {
       websocket: true,
-      preValidation: app.requireStaff('viewer', { scoped: true }),
+      onRequest: [refuseOtherOrigins, app.requireStaff('viewer', { scoped: true })],
       schema: { hide: true },
     },
     (socket, request) => {
       const staff = request.staff!;
+      const tokenHash = hashToken(sessionToken(request) ?? '');
+      // A session that ended (logout, expiry, account removed) closes its socket
+      // before anything else is pushed on it.
+      const sessionStillValid = async (): Promise<boolean> => {
+        if (await app.store.getSession(tokenHash)) return true;
+        socket.close(4401, 'session ended');
+        return false;
+      };
+      const sessionCheck = setInterval(() => void sessionStillValid(), 60_000);
       // Scope checks are async; a chain keeps this socket's messages in order.
       let pushed = Promise.resolve();
       const onAlert = (alert: Alert, change: 'created' | 'updated'): void => {
         pushed = pushed
           .then(async () => {
+            if (!(await sessionStillValid())) return;
             if (!(await app.scopes.canSeeAlert(staff, alert))) return;
             socket.send(JSON.stringify({ type: 'alert', change, alert }));
           })
@@ -56,6 +85,7 @@ async function livePlugin(app: FastifyInstance): Promise<void> {
       const open = app.live.openSockets;
       open.set(staff.username, (open.get(staff.username) ?? 0) + 1);
       socket.on('close', () => {
+        clearInterval(sessionCheck);
         app.live.off('alert', onAlert);
         app.live.off('notification', onNotification);
         open.set(staff.username, (open.get(staff.username) ?? 1) - 1);

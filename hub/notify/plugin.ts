@@ -6,6 +6,7 @@
 //   DELETE /api/notify/push-subscriptions       … and unsubscribes
 //   GET    /api/notify/alerts/:id/deliveries    who was told about an alert, how far it got
 import fp from 'fastify-plugin';
+import { acknowledgeAlert } from '../alerts/acknowledge.ts';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { Validator } from '../../common/contracts/validator.ts';
@@ -139,28 +140,8 @@ async function notifyPlugin(app: FastifyInstance, options: NotifyOptions): Promi
     const alert = await hubStore.getAlert(alertId);
     if (!alert || alert.state !== 'new') return;
     const actor = `${delivery.recipientKind}:${delivery.recipientId}`;
-    const changed = await hubStore.changeAlert(
-      alertId,
-      { state: 'acknowledged' },
-      { actor, action: 'acknowledged', detail: { via: 'webhook', delivery: delivery.id } },
-    );
-    if (!changed) return;
-    live.emit('alert', changed, 'updated');
-    log.info({ alert: alertId, by: actor }, 'alert acknowledged by a notified person');
     // As when the police room acknowledges: the wearer feels that help is coming.
-    if (changed.subject.kind === 'band' && ['sos', 'fall'].includes(changed.type)) {
-      await app.commands.send(changed.edgeId, {
-        site: changed.site,
-        deviceKind: 'band',
-        deviceId: changed.subject.id,
-        payload: {
-          kind: 'help_coming',
-          alertId: changed.id,
-          message: hubConfig.helpComingMessage,
-          time: new Date().toISOString(),
-        },
-      });
-    }
+    await acknowledgeAlert(app, alertId, actor, { via: 'webhook', delivery: delivery.id });
   }
 
   const anyStaff = { preHandler: app.requireStaff('viewer', { scoped: true }) };

@@ -20,6 +20,7 @@ import { SqlitePatrolStore } from '../patrol/sqlite.ts';
 import { registryMigration } from '../registry/migrations.ts';
 import { telemetryMigration } from '../telemetry/migrations.ts';
 import { vehiclesMigration } from '../vehicles/migrations.ts';
+import { AlertStateMismatch } from './store.ts';
 import type {
   AlertChange,
   AlertFilter,
@@ -122,6 +123,9 @@ const migrations: string[] = [
   governanceMigration,
   auditChainMigration,
   vehiclesMigration,
+  // Staff written from the config file, so that removing one there removes the
+  // account here; accounts made through the registry API are not touched.
+  `ALTER TABLE staff ADD COLUMN from_config INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Lower is more severe. */
@@ -463,8 +467,18 @@ export class SqliteHubStore implements HubStore {
   ): Promise<Alert | undefined> {
     return this.#db.transaction(() => {
       const now = new Date().toISOString();
-      const existing = this.#db.prepare('SELECT id FROM alerts WHERE id = ?').get(id);
+      const existing = this.#db.prepare('SELECT state FROM alerts WHERE id = ?').get(id) as
+        { state: Alert['state'] } | undefined;
       if (!existing) return undefined;
+      if (change.fromStates && !change.fromStates.includes(existing.state)) {
+        throw new AlertStateMismatch(existing.state);
+      }
+      if (change.command) {
+        const { id: commandId, edgeId, body } = change.command;
+        this.#db
+          .prepare('INSERT INTO edge_commands (id, edge_id, body, created_at) VALUES (?, ?, ?, ?)')
+          .run(commandId, edgeId, body, now);
+      }
       if (change.state !== undefined) {
         this.#db
           .prepare('UPDATE alerts SET state = ?, updated_at = ? WHERE id = ?')
@@ -527,6 +541,34 @@ export class SqliteHubStore implements HubStore {
       .run(account.username, account.displayName, account.role, account.passwordHash);
   }
 
+  async syncConfigStaff(accounts: StaffAccount[]): Promise<string[]> {
+    return this.#db.transaction(() => {
+      for (const account of accounts) {
+        this.#db
+          .prepare(
+            `INSERT INTO staff (username, display_name, role, password_hash, from_config)
+             VALUES (?, ?, ?, ?, 1)
+             ON CONFLICT DO UPDATE SET display_name = excluded.display_name,
+               role = excluded.role, password_hash = excluded.password_hash, from_config = 1`,
+          )
+          .run(account.username, account.displayName, account.role, account.passwordHash);
+      }
+      const keep = new Set(accounts.map((account) => account.username));
+      const removed = (
+        this.#db.prepare('SELECT username FROM staff WHERE from_config = 1').all() as {
+          username: string;
+        }[]
+      )
+        .map((row) => row.username)
+        .filter((username) => !keep.has(username));
+      for (const username of removed) {
+        this.#db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
+        this.#db.prepare('DELETE FROM staff WHERE username = ?').run(username);
+      }
+      return removed;
+    })();
+  }
+
   async getStaff(username: string): Promise<StaffAccount | undefined> {
     const row = this.#db.prepare('SELECT * FROM staff WHERE username = ?').get(username) as
       { username: string; display_name: string; role: string; password_hash: string } | undefined;
@@ -547,8 +589,13 @@ export class SqliteHubStore implements HubStore {
   }
 
   async getSession(tokenHash: string): Promise<Session | undefined> {
+    // The role comes from the account as it is now, not as it was at login:
+    // a demoted or removed member of staff loses rights at once.
     const row = this.#db
-      .prepare('SELECT username, role, expires_at FROM sessions WHERE token_hash = ?')
+      .prepare(
+        `SELECT sessions.username, staff.role, sessions.expires_at FROM sessions
+         JOIN staff ON staff.username = sessions.username WHERE sessions.token_hash = ?`,
+      )
       .get(tokenHash) as { username: string; role: string; expires_at: number } | undefined;
     if (!row || row.expires_at < Date.now()) return undefined;
     return {

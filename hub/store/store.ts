@@ -53,6 +53,17 @@ export interface IngestOutcome {
 export interface AlertChange {
   state?: AlertState;
   assignee?: string | null;
+  /** The change applies only while the alert is in one of these states. */
+  fromStates?: AlertState[];
+  /** A device command stored in the same transaction as the change. */
+  command?: StoredCommand;
+}
+
+/** The alert was not in a state the change expected (someone else was quicker). */
+export class AlertStateMismatch extends Error {
+  constructor(readonly state: AlertState) {
+    super(`alert is ${state}`);
+  }
 }
 
 export interface DeviceState {
@@ -98,6 +109,8 @@ export interface HubStore {
   auditTrail(target: string): Promise<AuditEntry[]>;
 
   upsertStaff(account: StaffAccount): Promise<void>;
+  /** Makes the config's staff the accounts from config; returns those removed. */
+  syncConfigStaff(accounts: StaffAccount[]): Promise<string[]>;
   getStaff(username: string): Promise<StaffAccount | undefined>;
   createSession(tokenHash: string, session: Session): Promise<void>;
   getSession(tokenHash: string): Promise<Session | undefined>;

@@ -4,6 +4,7 @@ import {
   edgeToken,
   login,
   operator,
+  otherEdgeToken,
   site,
   startHub,
   temporaryFolder,
@@ -74,23 +75,81 @@ describe('the hub API', () => {
     const items = [sosItem('key-retry-0001', 'band-retry')];
     for (let attempt = 0; attempt < 3; attempt++) {
       const response = await ingest(edgeToken, items);
-      expect(await response.json()).toEqual({ accepted: ['key-retry-0001'] });
+      expect(await response.json()).toEqual({ accepted: ['key-retry-0001'], rejected: [] });
     }
     const alerts = (await hub.store.listAlerts({})).filter((a) => a.subject.id === 'band-retry');
     expect(alerts, 'one alert').toHaveLength(1);
     expect(alerts[0]!.occurrences, 'a retry is not a new press').toBe(1);
   });
 
-  it('drops items an edge sends for another site, and still lets it move on', async () => {
+  it('keeps an SOS an edge sends under a wrong site, and tells the police room', async () => {
     const response = await ingest(edgeToken, [sosItem('key-othersite1', 'band-x', 'elsewhere')]);
-    expect(await response.json()).toEqual({ accepted: ['key-othersite1'] });
-    const alerts = await hub.store.listAlerts({ site: 'elsewhere' });
-    expect(alerts, 'nothing stored for a site the edge does not serve').toHaveLength(0);
+    expect(await response.json()).toEqual({ accepted: ['key-othersite1'], rejected: [] });
+    expect(
+      await hub.store.listAlerts({ site: 'elsewhere' }),
+      'nothing under the claimed site',
+    ).toHaveLength(0);
+    const alerts = await hub.store.listAlerts({ site });
+    const sos = alerts.find((a) => a.subject.id === 'band-x');
+    expect(sos?.type, 'the SOS is stored under the site the edge serves').toBe('sos');
+    const mismatch = alerts.filter((a) => a.type === 'edge_site_mismatch');
+    expect(mismatch, 'the misconfigured edge is reported once').toHaveLength(1);
+    expect(mismatch[0]!.subject).toEqual({ kind: 'edge', id: 'home-1' });
   });
 
-  it('rejects a malformed ingest body with a reason', async () => {
-    const response = await ingest(edgeToken, [{ key: 'key-bad-00001', kind: 'alert', body: {} }]);
+  it('sets aside an item it can never take, with a reason, and takes the rest', async () => {
+    const poisoned = {
+      key: 'key-poison-001',
+      kind: 'alert',
+      body: {
+        ...(sosItem('x', 'band-p') as { body: object }).body,
+        raisedAt: '2026-02-30T10:00:00Z',
+      },
+    };
+    const response = await ingest(edgeToken, [poisoned, sosItem('key-good-0001', 'band-good')]);
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as {
+      accepted: string[];
+      rejected: { key: string; reason: string }[];
+    };
+    expect(answer.accepted).toEqual(['key-good-0001']);
+    expect(answer.rejected.map((r) => r.key)).toEqual(['key-poison-001']);
+    expect(answer.rejected[0]!.reason).toMatch(/raisedAt/);
+  });
+
+  it('rejects a body that is not a list of items', async () => {
+    const response = await ingest(edgeToken, [{ kind: 'alert' }]);
     expect(response.status).toBe(400);
+  });
+
+  it("does not let one site's edge touch another site's alerts", async () => {
+    await ingest(edgeToken, [sosItem('key-site-a-01', 'band-shared')]);
+    const before = (await hub.store.listAlerts({ site })).find(
+      (a) => a.subject.id === 'band-shared',
+    )!;
+    const response = await fetch(`${url}/api/edge/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${otherEdgeToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        items: [
+          { ...(sosItem('key-site-b-01', 'band-shared', 'other') as object) },
+          {
+            key: 'key-site-b-02',
+            kind: 'clear',
+            body: {
+              site: 'other',
+              edgeId: 'far-1',
+              dedupKey: before.dedupKey,
+              clearedAt: new Date().toISOString(),
+            },
+          },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const after = (await hub.store.getAlert(before.id))!;
+    expect(after.occurrences, 'the other site raised its own alert').toBe(1);
+    expect(after.conditionCleared).toBe(false);
   });
 
   it('lets a viewer read alerts but not acknowledge them', async () => {

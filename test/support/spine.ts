@@ -16,6 +16,8 @@ import type { Alert } from '../../common/contracts/alert.ts';
 
 export const site = 'xincun';
 export const edgeToken = 'edge-token-for-tests-0123456789';
+/** An edge of another community, for tests of what one site may not touch. */
+export const otherEdgeToken = 'edge-token-of-another-site-98765';
 export const operator = { username: 'duty', password: 'duty-password-1' };
 export const viewer = { username: 'watcher', password: 'watcher-password-1' };
 
@@ -45,7 +47,10 @@ export function hubConfig(dataDir: string, port = 0): HubConfig {
     {
       listen: { host: '127.0.0.1', port },
       dataDir,
-      edges: [{ id: 'home-1', site, token: edgeToken }],
+      edges: [
+        { id: 'home-1', site, token: edgeToken },
+        { id: 'far-1', site: 'other', token: otherEdgeToken },
+      ],
       staff: [
         { username: operator.username, role: 'operator', password: operator.password },
         { username: viewer.username, role: 'viewer', password: viewer.password },
