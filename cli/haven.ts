@@ -1,18 +1,15 @@
 // haven <command> [options]. Every long-running command stops cleanly on
-// SIGINT/SIGTERM, releasing everything it started.
+// SIGINT/SIGTERM, releasing everything it started. Heavy parts (hub, edge,
+// models) are imported by the command that needs them, so `decode` starts fast.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../common/config.ts';
 import { createLogger } from '../common/log.ts';
 import { deviceCost, hashPassword, staffCost } from '../common/passwords.ts';
 import { LineDecoder } from '../devices/watch/decode-lines.ts';
-import { EdgeAgent } from '../edge/agent.ts';
-import { EdgeConfig } from '../edge/config.ts';
-import { faceDetectors, type FaceDetectorId } from '../models/faces/analyzer.ts';
-import { runEvalFaces } from './eval-faces.ts';
-import { verifyHubAudit } from '../hub/audit/verify.ts';
-import { HubConfig } from '../hub/config.ts';
-import { Hub } from '../hub/server.ts';
+import { EdgeConfig, checkEdgeConfig } from '../edge/config.ts';
+import type { FaceDetectorId } from '../models/faces/analyzer.ts';
+import { HubConfig, checkHubConfig } from '../hub/config.ts';
 
 const usage = `usage: haven <command> [options]
 
@@ -22,12 +19,12 @@ commands:
   demo [--duration <s>] [--speed <x>] [--port <n>]
                              run a hub, edges and simulated devices on this machine
   hash-password [--device]   read a password on stdin, print its hash for a config file
-  audit verify --config <file>
-                             check the hub's audit chain; report the first broken link
   eval faces <dir> [--pairs <file>] [--detector <id>] [--threshold <cosine>]
                              face verification accuracy and false accepts on photos
   eval plates <dir> [--detector y5fu_320|y5fu_640] [--mode crop|scene] [--limit <n>]
                              licence plates read whole, characters right, time per image
+  audit verify --config <file>
+                             check the hub's audit chain; report the first broken link
   decode watch|iw [--hex] [--imei <id>]
                              read watch frames on stdin, one a line; print each as JSON
   simulate bands --config <file>
@@ -88,8 +85,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'hub': {
       if (!values.config) throw new UsageError('haven hub needs --config <file>');
-      const config = loadConfig(HubConfig, values.config);
+      const config = loadConfig(HubConfig, values.config, checkHubConfig);
       const log = createLogger('hub');
+      const { Hub } = await import('../hub/server.ts');
       const hub = new Hub(config, log);
       await hub.start();
       runUntilSignal(hub, log);
@@ -97,8 +95,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'edge': {
       if (!values.config) throw new UsageError('haven edge needs --config <file>');
-      const config = loadConfig(EdgeConfig, values.config);
+      const config = loadConfig(EdgeConfig, values.config, checkEdgeConfig);
       const log = createLogger('edge').child({ edge: config.edgeId });
+      const { EdgeAgent } = await import('../edge/agent.ts');
       const agent = new EdgeAgent(config, log);
       await agent.start();
       runUntilSignal(agent, log);
@@ -119,7 +118,8 @@ async function main(argv: string[]): Promise<number> {
       if (positionals[0] !== 'verify' || !values.config) {
         throw new UsageError('haven audit verify needs --config <hub config file>');
       }
-      const config = loadConfig(HubConfig, values.config);
+      const config = loadConfig(HubConfig, values.config, checkHubConfig);
+      const { verifyHubAudit } = await import('../hub/audit/verify.ts');
       const report = verifyHubAudit(config.dataDir);
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return report.firstBreak ? 1 : 0;
@@ -143,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError('haven eval faces needs a folder of photos: haven eval faces <dir>');
       }
       const detector = values.detector;
+      const { faceDetectors } = await import('../models/faces/analyzer.ts');
       if (detector !== undefined && !(detector in faceDetectors)) {
         throw new UsageError(`--detector is one of ${Object.keys(faceDetectors).join(', ')}`);
       }
@@ -150,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
       if (threshold !== undefined && !(threshold >= -1 && threshold <= 1)) {
         throw new UsageError('--threshold is a cosine similarity between -1 and 1');
       }
+      const { runEvalFaces } = await import('./eval-faces.ts');
       const report = await runEvalFaces(folder, values.pairs, {
         ...(detector !== undefined && { detector: detector as FaceDetectorId }),
         ...(threshold !== undefined && { threshold }),

@@ -40,24 +40,62 @@ function substituteEnvironment(value: unknown, path: string, problems: string[])
   return value;
 }
 
-export function parseConfig<S extends TSchema>(schema: S, raw: unknown, file: string): Static<S> {
+/** Keys whose values are secrets: a config error names them but never shows them. */
+const secretKey = /(password|token|secret|hash|key)$/i;
+
+function shown(path: string, value: unknown): string {
+  const key = path.split('/').pop() ?? '';
+  return secretKey.test(key) ? '(value hidden)' : `(got ${JSON.stringify(value)?.slice(0, 80)})`;
+}
+
+/** A check across entries that a schema cannot say: duplicates, references. */
+export type ConfigCheck<T> = (config: T) => string[];
+
+/** Problems for every value that appears twice in `values`, named by path. */
+export function duplicates(
+  values: readonly string[],
+  path: (index: number) => string,
+  what: string,
+): string[] {
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  values.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, index);
+    else problems.push(`${path(index)}: the same ${what} as ${path(first)}`);
+  });
+  return problems;
+}
+
+export function parseConfig<S extends TSchema>(
+  schema: S,
+  raw: unknown,
+  file: string,
+  check?: ConfigCheck<Static<S>>,
+): Static<S> {
   const problems: string[] = [];
   const substituted = substituteEnvironment(raw, '', problems);
   if (problems.length > 0) throw new ConfigError(file, problems);
 
   const withDefaults = Value.Default(schema, Value.Clone(substituted));
-  const check = TypeCompiler.Compile(schema);
-  if (!check.Check(withDefaults)) {
-    for (const error of check.Errors(withDefaults)) {
-      problems.push(`${error.path || '/'}: ${error.message} (got ${JSON.stringify(error.value)})`);
+  const compiled = TypeCompiler.Compile(schema);
+  if (!compiled.Check(withDefaults)) {
+    for (const error of compiled.Errors(withDefaults)) {
+      problems.push(`${error.path || '/'}: ${error.message} ${shown(error.path, error.value)}`);
       if (problems.length >= 10) break;
     }
     throw new ConfigError(file, problems);
   }
+  const crossProblems = check?.(withDefaults) ?? [];
+  if (crossProblems.length > 0) throw new ConfigError(file, crossProblems);
   return withDefaults;
 }
 
-export function loadConfig<S extends TSchema>(schema: S, file: string): Static<S> {
+export function loadConfig<S extends TSchema>(
+  schema: S,
+  file: string,
+  check?: ConfigCheck<Static<S>>,
+): Static<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -72,5 +110,5 @@ export function loadConfig<S extends TSchema>(schema: S, file: string): Static<S
       `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
     ]);
   }
-  return parseConfig(schema, raw, file);
+  return parseConfig(schema, raw, file, check);
 }

@@ -1,6 +1,7 @@
 // The edge agent's config file: what site it serves, where its hub is, and the
 // devices allowed to connect to its broker.
 import { Type, type Static } from '@sinclair/typebox';
+import { duplicates } from '../common/config.ts';
 import { CamerasConfig } from './cameras/config.ts';
 import { EdgeFacesConfig } from './faces/config.ts';
 import { EdgeIntrusionConfig } from './intrusion/config.ts';
@@ -102,3 +103,22 @@ export const EdgeConfig = Type.Object(
   { additionalProperties: false },
 );
 export type EdgeConfig = Static<typeof EdgeConfig>;
+
+/** Device ids (and watch ids) must each be unique. */
+export function checkEdgeConfig(config: EdgeConfig): string[] {
+  const watched = config.devices.flatMap((device, index) =>
+    device.watchId === undefined ? [] : [{ watchId: device.watchId, index }],
+  );
+  return [
+    ...duplicates(
+      config.devices.map((d) => d.id),
+      (i) => `/devices/${i}/id`,
+      'device id',
+    ),
+    ...duplicates(
+      watched.map((w) => w.watchId),
+      (i) => `/devices/${watched[i]!.index}/watchId`,
+      'watch id',
+    ),
+  ];
+}

@@ -1,6 +1,7 @@
 // The hub's config file: where it listens, its data, the edges it trusts and
 // the staff accounts it starts with.
 import { Type, type Static } from '@sinclair/typebox';
+import { duplicates } from '../common/config.ts';
 import { HubFacesConfig } from './faces/config.ts';
 import { RetentionConfig } from './governance/config.ts';
 import { NotifyConfig } from './notify/config.ts';
@@ -86,3 +87,24 @@ export const HubConfig = Type.Object(
   { additionalProperties: false },
 );
 export type HubConfig = Static<typeof HubConfig>;
+
+/** Edge ids, edge tokens and staff names must each be unique. */
+export function checkHubConfig(config: HubConfig): string[] {
+  return [
+    ...duplicates(
+      config.edges.map((edge) => edge.id),
+      (i) => `/edges/${i}/id`,
+      'edge id',
+    ),
+    ...duplicates(
+      config.edges.map((edge) => edge.token),
+      (i) => `/edges/${i}/token`,
+      'token',
+    ),
+    ...duplicates(
+      config.staff.map((member) => member.username),
+      (i) => `/staff/${i}/username`,
+      'username',
+    ),
+  ];
+}

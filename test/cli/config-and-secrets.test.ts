@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, runHaven, type RunningHaven } from '../support/processes.ts';
@@ -55,6 +55,28 @@ describe('haven reads its config before starting anything', () => {
     expect(result.stderr).toContain(
       '/edges/0/token: environment variable HAVEN_TEST_UNSET_TOKEN is not set',
     );
+  });
+
+  it('refuses two edges with one token and never prints the token', () => {
+    const file = `${folder.path}/dup.yaml`;
+    writeFileSync(
+      file,
+      [
+        'edges:',
+        '  - { id: home-1, site: xincun, token: "shared-token-0123456789" }',
+        '  - { id: home-2, site: other, token: "shared-token-0123456789" }',
+        'staff: [{ username: duty, role: operator, password: "short" }]',
+      ].join('\n'),
+    );
+    const result = haven(['hub', '--config', file]);
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('/staff/0/password');
+    expect(result.stderr, 'a secret is named, never shown').not.toContain('short"');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"short"', '"long-enough-pw"'));
+    const second = haven(['hub', '--config', file]);
+    expect(second.status).toBe(78);
+    expect(second.stderr).toContain('/edges/1/token: the same token as /edges/0/token');
+    expect(second.stderr).not.toContain('shared-token-0123456789');
   });
 
   it('reports a file that is not YAML', () => {
