@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
       const { runDemo } = await import('./demo/run.ts');
       const summary = await runDemo({
         ...(values.duration !== undefined && { durationSeconds: Number(values.duration) }),
-        speed: Number(values.speed ?? 1),
+        ...(values.speed !== undefined && { speed: Number(values.speed) }),
         port: Number(values.port ?? 8080),
         dataDir: '.data/demo',
       });
