@@ -37,6 +37,8 @@ export interface DemoOptions {
 }
 
 export interface DemoSummary {
+  /** Where the dashboard was (closed once the demo ends). */
+  dashboardUrl: string;
   durationSeconds: number | null;
   speed: number;
   simulatedMinutes: number;
@@ -52,8 +54,8 @@ export interface DemoSummary {
 }
 
 const site = 'xincun';
-/** Every alert the night must raise, once each. */
-const expectedAlerts = ['sos', ...expectedBandAlerts];
+/** Every alert the night must raise, once each: the unknown car is shown to the guard. */
+const expectedAlerts = ['sos', ...expectedBandAlerts, 'vehicle_not_admitted'];
 
 function secret(): string {
   return randomBytes(16).toString('hex');
@@ -233,6 +235,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const { telemetry, events, failed } = simulator.stats;
     if (failed > 0) errors.push(`${failed} band messages were not acknowledged`);
     const summary: DemoSummary = {
+      dashboardUrl: `${hubUrl}/`,
       durationSeconds: options.durationSeconds ?? null,
       speed,
       simulatedMinutes: Math.round((simulator.nowMs - simulator.startMs) / 60_000),
