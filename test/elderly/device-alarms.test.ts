@@ -54,4 +54,20 @@ describe("a band's own alarms and its battery", () => {
       ['band-002', { batteryPercent: 28, thresholdPercent: 30 }],
     ]);
   });
+
+  it('an alarm of unknown kind and a power cut are warnings; the geofence flag stands', () => {
+    rig.event('band-001', 'alarm');
+    rig.event('band-001', 'power_cut');
+    rig.event('band-001', 'geofence_exit');
+    rig.event('band-001', 'geofence_exit');
+    expect(rig.take().alerts.map((alert) => `${alert.type}:${alert.severity}`)).toEqual([
+      'band_alarm:warning',
+      'power_cut:warning',
+      'left_safe_area:warning',
+    ]);
+    rig.event('band-001', 'geofence_enter');
+    expect(rig.take().clears.map((clear) => clear.dedupKey)).toEqual([
+      'xincun/band/band-001/left_safe_area',
+    ]);
+  });
 });
