@@ -14,7 +14,7 @@ import { GateAccessIngest } from './faces/gate-access.ts';
 import { FaceRecognition } from './faces/recognition.ts';
 import { IntrusionWatch } from './intrusion/watch.ts';
 import { EdgeCounters } from './metrics.ts';
-import { Outbox } from './outbox/outbox.ts';
+import { Outbox, alarmLane, bulkLane } from './outbox/outbox.ts';
 import { PatrolIngest } from './patrol/ingest.ts';
 import { ElderlyCareRules } from './rules/elderly-care.ts';
 import { openEdgeDatabase, type EdgeDatabase } from './store/database.ts';
@@ -28,7 +28,7 @@ export class EdgeAgent {
   readonly registry: DeviceRegistry;
   #database: EdgeDatabase | undefined;
   #broker: DeviceBroker | undefined;
-  #sender: UplinkSender | undefined;
+  #senders: UplinkSender[] = [];
   #commands: CommandChannel | undefined;
   #deviceCommands: DeviceCommandQueue | undefined;
   #watchGateway: WatchGateway | undefined;
@@ -152,9 +152,12 @@ export class EdgeAgent {
       }
     }
 
-    const sender = new UplinkSender(outbox, config.hub, log.child({ feature: 'uplink' }));
-    this.#sender = sender;
-    sender.start();
+    // Two senders: alerts never wait behind a batch of telemetry in flight.
+    this.#senders = [
+      new UplinkSender(outbox, { ...config.hub, lane: alarmLane }, log.child({ lane: 'alarm' })),
+      new UplinkSender(outbox, { ...config.hub, lane: bulkLane }, log.child({ lane: 'bulk' })),
+    ];
+    for (const sender of this.#senders) sender.start();
 
     this.mqttPort = await broker.start(config.mqtt.host, config.mqtt.port);
     await this.faces?.start();
@@ -217,7 +220,7 @@ export class EdgeAgent {
     await this.vehicles?.stop();
     await this.faces?.stop();
     await this.#broker?.stop();
-    await this.#sender?.stop();
+    await Promise.all(this.#senders.map((sender) => sender.stop()));
     this.#rules?.stop();
     this.outbox?.stop();
     this.#database?.close();

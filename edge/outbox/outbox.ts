@@ -14,6 +14,18 @@ export const Priority = {
   telemetry: 4,
 } as const;
 
+/** A range of priorities that one sender serves. */
+export interface Lane {
+  lowest: number;
+  highest: number;
+}
+
+export const everything: Lane = { lowest: Priority.criticalAlert, highest: Priority.telemetry };
+/** Alerts and clears: sent on their own, never behind a telemetry batch. */
+export const alarmLane: Lane = { lowest: Priority.criticalAlert, highest: Priority.alert };
+/** Events, device status and telemetry. */
+export const bulkLane: Lane = { lowest: Priority.event, highest: Priority.telemetry };
+
 type UplinkBody<K extends UplinkItem['kind']> = Extract<UplinkItem, { kind: K }>['body'];
 
 export interface QueuedItem {
@@ -42,7 +54,8 @@ export class Outbox {
        VALUES (?, ?, ?, ?, ?)`,
     );
     this.#take = database.prepare(
-      'SELECT id, key, kind, body FROM outbox ORDER BY priority, id LIMIT ?',
+      `SELECT id, key, kind, body FROM outbox WHERE priority BETWEEN ? AND ?
+       ORDER BY priority, id LIMIT ?`,
     );
     this.#countTelemetry = database.prepare(
       `SELECT count(*) AS n FROM outbox WHERE priority = ${Priority.telemetry}`,
@@ -88,8 +101,12 @@ export class Outbox {
   }
 
   /** The next items to send, most urgent first. */
-  peek(limit: number): UplinkItem[] {
-    const rows = this.#take.all(limit) as { key: string; kind: string; body: string }[];
+  peek(limit: number, lane: Lane = everything): UplinkItem[] {
+    const rows = this.#take.all(lane.lowest, lane.highest, limit) as {
+      key: string;
+      kind: string;
+      body: string;
+    }[];
     return rows.map(
       (row) => ({ key: row.key, kind: row.kind, body: JSON.parse(row.body) }) as UplinkItem,
     );

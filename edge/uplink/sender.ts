@@ -5,7 +5,7 @@
 // an SOS is not held behind a long back-off once the hub is back.
 import type { IngestResponse, UplinkItem } from '../../common/contracts/uplink.ts';
 import type { Logger } from '../../common/log.ts';
-import { Priority, type Outbox } from '../outbox/outbox.ts';
+import { Priority, everything, type Lane, type Outbox } from '../outbox/outbox.ts';
 
 /** Shortest gap between two tries while the hub is failing. */
 const minimumRetryGapMs = 1000;
@@ -17,6 +17,8 @@ export interface UplinkSettings {
   maxBackoffMs: number;
   /** First retry wait. Default 200 ms. */
   minBackoffMs?: number;
+  /** The priorities this sender serves. Default: all. */
+  lane?: Lane;
 }
 
 export class UplinkSender {
@@ -38,13 +40,17 @@ export class UplinkSender {
     private readonly log: Logger,
   ) {
     this.#batchSize = settings.batchSize;
+    this.#lane = settings.lane ?? everything;
   }
+
+  readonly #lane: Lane;
 
   start(): void {
     this.#running = true;
     // While backing off, ordinary items wait for the next retry; a critical
     // alert tries again early.
     this.#unsubscribe = this.outbox.onCommitted((priority) => {
+      if (priority < this.#lane.lowest || priority > this.#lane.highest) return;
       if (this.#failures === 0) return this.#wake?.();
       if (priority !== Priority.criticalAlert || this.#earlyTry) return;
       const waitMs = Math.max(0, this.#lastAttemptAt + minimumRetryGapMs - Date.now());
@@ -67,7 +73,7 @@ export class UplinkSender {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      const items = this.outbox.peek(this.#batchSize);
+      const items = this.outbox.peek(this.#batchSize, this.#lane);
       if (items.length === 0) {
         await this.#sleep(Number.POSITIVE_INFINITY);
         continue;
