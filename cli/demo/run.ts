@@ -14,6 +14,7 @@ import { EdgeAgent } from '../../edge/agent.ts';
 import { EdgeConfig } from '../../edge/config.ts';
 import { HubConfig } from '../../hub/config.ts';
 import { Hub } from '../../hub/server.ts';
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import { DemoGates, barrierId, faceGateId, gateEdgeSections, type AccessSummary } from './gates.ts';
 import { HubClient } from './hub-client.ts';
 import {
@@ -24,6 +25,7 @@ import {
   nightMinutes,
   simulatedBands,
 } from './night.ts';
+import { DemoPatrol, demoGuard, type RoundSummary } from './patrol.ts';
 import { seedCommunity } from './seed.ts';
 import { DemoWatches, demoWatches } from './watches.ts';
 
@@ -33,6 +35,11 @@ export interface DemoOptions {
   speed?: number;
   port: number;
   dataDir: string;
+  /**
+   * The guard's round runs on the real clock (about two minutes), so by default
+   * only without a duration or with one of 120 s or more.
+   */
+  patrol?: boolean;
   log?: Logger;
 }
 
@@ -48,14 +55,15 @@ export interface DemoSummary {
   access: AccessSummary | null;
   watchFramesAnswered: number;
   bands: { telemetry: number; events: number; failed: number };
-  /** Patrol rounds are not part of the demo yet (see the README's demo section). */
-  rounds: null;
+  /** The guard's round, or why it was left out. */
+  rounds: RoundSummary[] | { skipped: string };
   errors: string[];
 }
 
 const site = 'xincun';
 /** Every alert the night must raise, once each: the unknown car is shown to the guard. */
 const expectedAlerts = ['sos', ...expectedBandAlerts, 'vehicle_not_admitted'];
+const patrolAlert = 'patrol_checkpoint_missed';
 
 function secret(): string {
   return randomBytes(16).toString('hex');
@@ -71,12 +79,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const log = options.log ?? createLogger('demo', process.env.HAVEN_LOG_LEVEL ?? 'error');
   const speed = options.speed ?? defaultSpeed(options.durationSeconds);
   const errors: string[] = [];
+  const withPatrol =
+    options.patrol ?? (options.durationSeconds === undefined || options.durationSeconds >= 120);
   rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
 
   const tokens = { home: secret(), gate: secret() };
   const duty = { username: 'duty', password: randomBytes(9).toString('base64url') };
   const registrar = { username: 'registrar', password: secret() };
+  const guard = { username: demoGuard.username, password: secret() };
   const secrets = new Map<string, string>();
   for (const id of [...demoWearers.map((w) => w.bandId), ...demoWatches.map((w) => w.bandId)]) {
     secrets.set(id, secret());
@@ -113,6 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           staff: [
             { ...duty, displayName: '值班民警', role: 'operator' },
             { ...registrar, displayName: '登记员', role: 'admin' },
+            { ...guard, displayName: '保安张师傅', role: demoGuard.role },
           ],
         },
         'demo hub',
@@ -171,6 +183,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     stops.push(() => gates.stop());
     await gates.start(operator);
 
+    const patrol = withPatrol ? new DemoPatrol(site, log.child({ part: 'patrol' })) : undefined;
+    if (patrol) {
+      stops.push(() => patrol.stop());
+      const startMs = await patrol.plan(admin);
+      log.info({ startsAt: new Date(startMs).toISOString() }, 'demo patrol round planned');
+    }
+    const guardClient = await HubClient.login(hubUrl, guard.username, guard.password);
+
     const watches = new DemoWatches(homeEdge.watchPort, log.child({ part: 'watches' }));
     stops.push(() => watches.stop());
 
@@ -213,9 +233,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     );
 
     simulator.start();
-    const scenes = playScenes(gates, watches, speed, errors);
+    const interrupted = new AbortController();
+    const scenes = playScenes(gates, watches, speed, errors, interrupted.signal);
+    const round = patrol?.walk(guardClient).catch((error: unknown) => {
+      errors.push(`patrol: ${(error as Error).message}`);
+    });
     await waitForEnd(options.durationSeconds);
+    if (options.durationSeconds === undefined) {
+      interrupted.abort();
+      patrol?.stop();
+    }
     await scenes;
+    await round;
     await simulator.stop();
     for (const edge of [homeEdge, gateEdge]) await waitForDrain(edge);
 
@@ -226,9 +255,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       alertsByType[alert.type] = (alertsByType[alert.type] ?? 0) + 1;
       (alertSubjects[alert.type] ??= []).push(alert.subject.id);
     }
-    for (const type of expectedAlerts) {
+    for (const type of withPatrol ? [...expectedAlerts, patrolAlert] : expectedAlerts) {
       const count = alertsByType[type] ?? 0;
       if (count !== 1) errors.push(`alert ${type} was raised ${count} times, not once`);
+    }
+    const rounds = patrol
+      ? [await patrol.summary(operator)]
+      : { skipped: 'a round is judged on the real clock: needs --duration 120 or more' };
+    for (const round of Array.isArray(rounds) ? rounds : []) {
+      const expected = {
+        'cp-1': 'on_time',
+        'cp-2': 'on_time',
+        'cp-3': 'missed',
+        'cp-4': 'on_time',
+      };
+      if (JSON.stringify(round.stops) !== JSON.stringify(expected)) {
+        errors.push(`round ${round.round}: ${JSON.stringify(round.stops)}, not one missed stop`);
+      }
     }
     const access = await gates.summary(operator);
     checkAccess(access, errors);
@@ -244,7 +287,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       access,
       watchFramesAnswered: watches.framesAnswered,
       bands: { telemetry, events, failed },
-      rounds: null,
+      rounds,
       errors,
     };
     await stopAll();
@@ -262,11 +305,14 @@ async function playScenes(
   watches: DemoWatches,
   speed: number,
   errors: string[],
+  interrupted: AbortSignal,
 ): Promise<void> {
-  const atMinute = (minutes: number) =>
-    new Promise((resolve) => setTimeout(resolve, (minutes * 60_000) / speed));
   const scene = async (minutes: number, play: () => Promise<void>, what: string) => {
-    await atMinute(minutes);
+    try {
+      await sleepFor((minutes * 60_000) / speed, undefined, { signal: interrupted });
+    } catch {
+      return;
+    }
     try {
       await play();
     } catch (error) {
