@@ -4,6 +4,7 @@
 const zh = {
   appTitle: '警务室',
   language: 'English',
+  noticeRead: '知道了',
   logout: '退出',
   loginTitle: '值班人员登录',
   username: '用户名',
@@ -245,6 +246,7 @@ export type Texts = typeof zh;
 const en: Texts = {
   appTitle: 'Police room',
   language: '中文',
+  noticeRead: 'Got it',
   logout: 'Log out',
   loginTitle: 'Duty staff login',
   username: 'Username',

@@ -7,6 +7,14 @@ import type { Alert } from './types.ts';
 
 export type LiveState = 'connecting' | 'online' | 'offline';
 
+/** A notice addressed to the person logged in (escalation, a relative's alarm). */
+export interface LiveNotice {
+  deliveryId: string;
+  alertId: string;
+  title: string;
+  body: string;
+}
+
 const firstRetryMs = 1_000;
 const longestRetryMs = 10_000;
 
@@ -21,7 +29,13 @@ export class LiveConnection {
     private readonly book: AlertBook,
     private readonly onState: (state: LiveState) => void,
     private readonly onSessionEnded: () => void,
+    private readonly onNotice: (notice: LiveNotice) => void = () => undefined,
   ) {}
+
+  /** Tells the hub the person saw the notice, so its delivery counts as read. */
+  markRead(deliveryId: string): void {
+    this.#socket?.send(JSON.stringify({ type: 'read', deliveryId }));
+  }
 
   start(): void {
     if (this.#running) return;
@@ -45,9 +59,13 @@ export class LiveConnection {
     this.#setState('connecting');
 
     socket.onmessage = (message: MessageEvent<string>) => {
-      const data = JSON.parse(message.data) as { type: string; alert?: Alert };
+      const data = JSON.parse(message.data) as { type: string; alert?: Alert } & LiveNotice;
       if (data.type === 'hello') void this.#onHello();
       else if (data.type === 'alert' && data.alert) this.book.apply(data.alert);
+      else if (data.type === 'notification') {
+        const { deliveryId, alertId, title, body } = data;
+        this.onNotice({ deliveryId, alertId, title, body });
+      }
     };
     socket.onclose = () => {
       if (this.#socket !== socket) return;

@@ -7,7 +7,7 @@ import { AlertBook } from './alert-book.ts';
 import { fetchMe, HubUnreachable, request, whenUnauthenticated } from './api.ts';
 import { DashboardContext, type Dashboard } from './context.ts';
 import { texts, type Language } from './i18n.ts';
-import { LiveConnection, type LiveState } from './live.ts';
+import { LiveConnection, type LiveNotice, type LiveState } from './live.ts';
 import { RegistryIndex } from './registry-index.ts';
 import { useRoute } from './route.ts';
 import { Shell } from './views/shell.tsx';
@@ -80,10 +80,21 @@ function App(): preact.JSX.Element {
   const book = useMemo(() => new AlertBook(), []);
   const registry = useMemo(() => new RegistryIndex(), []);
   const sound = useMemo(() => new AlarmSound(setSoundState), []);
+  const [notices, setNotices] = useState<LiveNotice[]>([]);
   const live = useMemo(
-    () => new LiveConnection(book, setLiveState, () => setMe(undefined)),
+    () =>
+      new LiveConnection(
+        book,
+        setLiveState,
+        () => setMe(undefined),
+        (notice) => setNotices((shown) => [...shown, notice]),
+      ),
     [book],
   );
+  const dismissNotice = (deliveryId: string): void => {
+    live.markRead(deliveryId);
+    setNotices((shown) => shown.filter((notice) => notice.deliveryId !== deliveryId));
+  };
 
   const reloadRegistry = async (): Promise<void> => {
     await registry.load();
@@ -164,6 +175,21 @@ function App(): preact.JSX.Element {
           setMe(undefined);
         }}
       />
+      <ul class="notices" aria-live="assertive">
+        {notices.map((notice) => (
+          <li key={notice.deliveryId} class="notice" data-delivery={notice.deliveryId}>
+            <strong>{notice.title}</strong>
+            <p>{notice.body}</p>
+            <button
+              type="button"
+              class="notice-read"
+              onClick={() => dismissNotice(notice.deliveryId)}
+            >
+              {t.noticeRead}
+            </button>
+          </li>
+        ))}
+      </ul>
     </DashboardContext.Provider>
   );
 }
