@@ -119,15 +119,17 @@ export class DemoPatrol {
     this.#stopped.abort();
   }
 
-  async summary(operator: HubClient): Promise<RoundSummary> {
+  /** The round as the hub judged it; undefined when it had not begun (Ctrl-C early). */
+  async summary(operator: HubClient): Promise<RoundSummary | undefined> {
     const round = `night@${new Date(this.#startMs).toISOString()}`;
-    const view = await operator.expect<{ state: string; stops: { status: string }[] }>(
-      200,
+    const view = await operator.call<{ state: string; stops: { status: string }[] }>(
       'GET',
       `/api/patrol/rounds/${encodeURIComponent(round)}`,
     );
+    if (view.status === 404) return undefined;
+    if (view.status !== 200) throw new Error(`round ${round}: ${view.status}`);
     const stops: Record<string, string> = {};
-    view.stops.forEach((stop, index) => (stops[checkpoints[index]!.id] = stop.status));
-    return { round, state: view.state, stops };
+    view.body.stops.forEach((stop, index) => (stops[checkpoints[index]!.id] = stop.status));
+    return { round, state: view.body.state, stops };
   }
 }

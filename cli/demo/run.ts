@@ -235,7 +235,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     simulator.start();
     const interrupted = new AbortController();
     const scenes = playScenes(gates, watches, speed, errors, interrupted.signal);
-    const round = patrol?.walk(guardClient).catch((error: unknown) => {
+    const walking = patrol?.walk(guardClient).catch((error: unknown) => {
       errors.push(`patrol: ${(error as Error).message}`);
     });
     await waitForEnd(options.durationSeconds);
@@ -244,7 +244,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       patrol?.stop();
     }
     await scenes;
-    await round;
+    await walking;
     await simulator.stop();
     for (const edge of [homeEdge, gateEdge]) await waitForDrain(edge);
 
@@ -255,14 +255,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       alertsByType[alert.type] = (alertsByType[alert.type] ?? 0) + 1;
       (alertSubjects[alert.type] ??= []).push(alert.subject.id);
     }
+    // After Ctrl-C the night may be unfinished: only what went wrong so far counts.
+    const finished = options.durationSeconds !== undefined;
     for (const type of withPatrol ? [...expectedAlerts, patrolAlert] : expectedAlerts) {
       const count = alertsByType[type] ?? 0;
-      if (count !== 1) errors.push(`alert ${type} was raised ${count} times, not once`);
+      if (count > 1 || (finished && count === 0)) {
+        errors.push(`alert ${type} was raised ${count} times, not once`);
+      }
     }
+    const judged = await patrol?.summary(operator);
     const rounds = patrol
-      ? [await patrol.summary(operator)]
+      ? judged
+        ? [judged]
+        : []
       : { skipped: 'a round is judged on the real clock: needs --duration 120 or more' };
-    for (const round of Array.isArray(rounds) ? rounds : []) {
+    for (const round of Array.isArray(rounds) && finished ? rounds : []) {
       const expected = {
         'cp-1': 'on_time',
         'cp-2': 'on_time',
@@ -274,7 +281,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       }
     }
     const access = await gates.summary(operator);
-    checkAccess(access, errors);
+    checkAccess(access, finished, errors);
     const { telemetry, events, failed } = simulator.stats;
     if (failed > 0) errors.push(`${failed} band messages were not acknowledged`);
     const summary: DemoSummary = {
@@ -326,13 +333,13 @@ async function playScenes(
   ]);
 }
 
-function checkAccess(access: AccessSummary, errors: string[]): void {
+function checkAccess(access: AccessSummary, finished: boolean, errors: string[]): void {
   const opened = [...access.faceGateOpenedFor].sort();
-  if (JSON.stringify(opened) !== JSON.stringify([...access.residentsShown].sort())) {
+  if (finished && JSON.stringify(opened) !== JSON.stringify([...access.residentsShown].sort())) {
     errors.push(`the face gate opened for ${JSON.stringify(opened)}, not each resident once`);
   }
   if (access.strangersLetIn > 0) errors.push(`${access.strangersLetIn} strangers were let in`);
-  if (access.barrierOpenedFor.length !== 1) {
+  if (access.barrierOpenedFor.length > 1 || (finished && access.barrierOpenedFor.length === 0)) {
     errors.push(`the barrier opened ${access.barrierOpenedFor.length} times, not once`);
   }
   for (const plate of access.unregisteredCarsShown) {
