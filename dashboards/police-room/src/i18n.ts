@@ -228,6 +228,10 @@ const zh = {
     bands: '手环',
     saved: '已保存',
     failed: '保存失败',
+    enrolment: '人脸录入',
+    faceConsent: '本人已同意人脸识别',
+    enrol: '录入照片',
+    photoAccepted: '已录入',
     itemKinds: {
       building: '楼栋',
       grid: '网格',
@@ -461,6 +465,10 @@ const en: Texts = {
     bands: 'Bands',
     saved: 'Saved',
     failed: 'Save failed',
+    enrolment: 'Face enrolment',
+    faceConsent: 'The resident consented to face recognition',
+    enrol: 'Enrol photos',
+    photoAccepted: 'enrolled',
     itemKinds: {
       building: 'Building',
       grid: 'Grid',

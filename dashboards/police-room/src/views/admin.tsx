@@ -1,5 +1,6 @@
 // Administration the police room changes often: the community floor plan and
-// what is placed on it, and the cameras the hub relays. The rest stays in the API.
+// what is placed on it, residents and their bands, enrolment photos for the face
+// gates, and the cameras the hub relays. The rest stays in the API.
 import { useState } from 'preact/hooks';
 import { request } from '../api.ts';
 import { useDashboard } from '../context.ts';
@@ -293,6 +294,116 @@ function ResidentAdmin(): preact.JSX.Element {
   );
 }
 
+interface PhotoResult {
+  index: number;
+  name?: string;
+  accepted: boolean;
+  reason?: string;
+  message?: string;
+}
+
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Enrolment photos for face recognition at the gates; only with recorded consent. */
+function EnrolmentAdmin(): preact.JSX.Element {
+  const { t, registry } = useDashboard();
+  const [message, setMessage] = useState('');
+  const [results, setResults] = useState<PhotoResult[]>([]);
+  const residents = [...registry.residents.values()];
+
+  async function enrol(event: Event): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const residentId = String(form.get('residentId'));
+    const resident = registry.residents.get(residentId);
+    const files = form.getAll('photos').filter((file): file is File => file instanceof File);
+    setResults([]);
+    try {
+      const id = encodeURIComponent(residentId);
+      // The consent the resident gave is recorded in the registry first: the
+      // gallery enrols no one whose registry entry says no.
+      const current = await request(`/api/registry/residents/${id}`);
+      const registered = (await current.json()) as { consent?: Record<string, boolean> };
+      await send(
+        `/api/registry/residents/${id}/consent`,
+        'PUT',
+        JSON.stringify({ ...registered.consent, face: true }),
+        'application/json',
+      );
+      await send(
+        `/api/faces/residents/${id}`,
+        'PUT',
+        JSON.stringify({
+          site: String(form.get('site')),
+          name: resident?.name ?? residentId,
+          consent: form.get('consent') === 'on',
+        }),
+        'application/json',
+      );
+      const photos = await Promise.all(
+        files.map(async (file) => ({ name: file.name, data: await base64Of(file) })),
+      );
+      const response = await request(`/api/faces/residents/${id}/photos`, {
+        method: 'POST',
+        body: JSON.stringify({ photos }),
+        headers: { 'content-type': 'application/json' },
+      });
+      const reply = (await response.json()) as { photos?: PhotoResult[]; message?: string };
+      setResults(reply.photos ?? []);
+      setMessage(response.ok ? t.admin.saved : `${t.admin.failed}: ${reply.message ?? ''}`);
+    } catch (error) {
+      setMessage(`${t.admin.failed}: ${(error as Error).message}`);
+    }
+  }
+
+  return (
+    <section class="admin-enrolment">
+      <h3>{t.admin.enrolment}</h3>
+      <form class="enrolment-form" onSubmit={(event) => void enrol(event)}>
+        <select name="residentId" required>
+          {residents.map((resident) => (
+            <option key={resident.id} value={resident.id}>
+              {resident.name}
+            </option>
+          ))}
+        </select>
+        <input name="site" required pattern="[A-Za-z0-9_-]{1,64}" placeholder={t.admin.site} />
+        <input
+          name="photos"
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          multiple
+          required
+        />
+        <label>
+          <input name="consent" type="checkbox" required /> {t.admin.faceConsent}
+        </label>
+        <button type="submit" class="primary">
+          {t.admin.enrol}
+        </button>
+      </form>
+      <ul class="photo-results">
+        {results.map((result) => (
+          <li key={result.index} data-accepted={String(result.accepted)}>
+            {result.name ?? result.index}:{' '}
+            {result.accepted ? t.admin.photoAccepted : result.message}
+          </li>
+        ))}
+      </ul>
+      <p class="muted" role="status">
+        {message}
+      </p>
+    </section>
+  );
+}
+
 export function AdminView(): preact.JSX.Element {
   const { t, me } = useDashboard();
   if (me.role !== 'admin') return <p class="empty-note">{t.forbidden}</p>;
@@ -303,6 +414,7 @@ export function AdminView(): preact.JSX.Element {
         <MapAdmin />
         <div>
           <ResidentAdmin />
+          <EnrolmentAdmin />
           <CameraAdmin />
         </div>
       </div>
