@@ -196,6 +196,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
     // The simulated night ends where the real run ends, so no band reports a
     // time ahead of the edge's clock.
+    // Known shortcoming: band_removed counts real minutes since the (past) band time.
     const simulatedSpanMs = options.durationSeconds
       ? options.durationSeconds * 1000 * speed
       : nightMinutes * 60_000;
