@@ -7,6 +7,7 @@ import { useDashboard } from '../context.ts';
 import { useOptional } from '../hooks.ts';
 import type { Camera } from '../types.ts';
 import { FloorPlan, type MapData } from './map.tsx';
+import { PatrolAdmin } from './patrol-admin.tsx';
 
 const itemKinds = ['building', 'grid', 'camera', 'gate', 'checkpoint'] as const;
 
@@ -415,6 +416,7 @@ export function AdminView(): preact.JSX.Element {
         <div>
           <ResidentAdmin />
           <EnrolmentAdmin />
+          <PatrolAdmin />
           <CameraAdmin />
         </div>
       </div>
