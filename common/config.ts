@@ -18,8 +18,14 @@ export class ConfigError extends Error {
   }
 }
 
-function substituteEnvironment(value: unknown, path: string, problems: string[]): unknown {
+function substituteEnvironment(
+  value: unknown,
+  path: string,
+  problems: string[],
+  fromEnvironment = new Set<string>(),
+): unknown {
   if (typeof value === 'string') {
+    if (/\$\{[A-Z0-9_]+\}/.test(value)) fromEnvironment.add(path);
     return value.replace(/\$\{([A-Z0-9_]+)\}/g, (_whole, name: string) => {
       const found = process.env[name];
       if (found === undefined) problems.push(`${path}: environment variable ${name} is not set`);
@@ -27,13 +33,15 @@ function substituteEnvironment(value: unknown, path: string, problems: string[])
     });
   }
   if (Array.isArray(value)) {
-    return value.map((item, index) => substituteEnvironment(item, `${path}/${index}`, problems));
+    return value.map((item, index) =>
+      substituteEnvironment(item, `${path}/${index}`, problems, fromEnvironment),
+    );
   }
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [
         key,
-        substituteEnvironment(item, `${path}/${key}`, problems),
+        substituteEnvironment(item, `${path}/${key}`, problems, fromEnvironment),
       ]),
     );
   }
@@ -43,9 +51,19 @@ function substituteEnvironment(value: unknown, path: string, problems: string[])
 /** Keys whose values are secrets: a config error names them but never shows them. */
 const secretKey = /(password|token|secret|hash|key)$/i;
 
-function shown(path: string, value: unknown): string {
+/**
+ * The value to print beside a problem: never one under a secret-sounding key,
+ * one that came from the environment, or one under a key the schema does not
+ * know (a misspelt "tokn" is still a token).
+ */
+function shown(path: string, value: unknown, fromEnvironment: Set<string>): string {
   const key = path.split('/').pop() ?? '';
-  return secretKey.test(key) ? '(value hidden)' : `(got ${JSON.stringify(value)?.slice(0, 80)})`;
+  const hidden =
+    secretKey.test(key) ||
+    [...fromEnvironment].some(
+      (secretPath) => secretPath.startsWith(path) || path.startsWith(secretPath),
+    );
+  return hidden ? '(value hidden)' : `(got ${JSON.stringify(value)?.slice(0, 80)})`;
 }
 
 /** A check across entries that a schema cannot say: duplicates, references. */
@@ -74,14 +92,17 @@ export function parseConfig<S extends TSchema>(
   check?: ConfigCheck<Static<S>>,
 ): Static<S> {
   const problems: string[] = [];
-  const substituted = substituteEnvironment(raw, '', problems);
+  const fromEnvironment = new Set<string>();
+  const substituted = substituteEnvironment(raw, '', problems, fromEnvironment);
   if (problems.length > 0) throw new ConfigError(file, problems);
 
   const withDefaults = Value.Default(schema, Value.Clone(substituted));
   const compiled = TypeCompiler.Compile(schema);
   if (!compiled.Check(withDefaults)) {
     for (const error of compiled.Errors(withDefaults)) {
-      problems.push(`${error.path || '/'}: ${error.message} ${shown(error.path, error.value)}`);
+      const unknownKey = error.message === 'Unexpected property';
+      const value = unknownKey ? '' : ` ${shown(error.path, error.value, fromEnvironment)}`;
+      problems.push(`${error.path || '/'}: ${error.message}${value}`);
       if (problems.length >= 10) break;
     }
     throw new ConfigError(file, problems);
@@ -107,7 +128,10 @@ export function loadConfig<S extends TSchema>(
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     throw new ConfigError(file, [
-      `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      // Only the first line: YAML's message goes on to quote the file, secrets and all.
+      `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${
+        (error as Error).message.split('\n')[0]
+      }`,
     ]);
   }
   return parseConfig(schema, raw, file, check);

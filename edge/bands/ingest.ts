@@ -1,6 +1,6 @@
 // Turns what a band publishes into validated contracts, the outbox and rules.
 import { BandEvent, BandTelemetry } from '../../common/contracts/band.ts';
-import { Validator } from '../../common/contracts/validator.ts';
+import { Validator, isIsoDateTime } from '../../common/contracts/validator.ts';
 import type { Logger } from '../../common/log.ts';
 import type { DeviceIdentity } from '../devices/registry.ts';
 import type { EdgeCounters } from '../metrics.ts';
@@ -44,7 +44,7 @@ export class BandIngest {
     }
 
     if (channel === 'event') {
-      const result = eventValidator.validate(parsed);
+      const result = eventValidator.validate(this.#withUsableTime(band, parsed));
       if (!result.ok) return `event invalid: ${result.reason}`;
       this.outbox.putNow('band_event', { ...device, event: result.value }, Priority.event);
       this.rules.onEvent(context, result.value);
@@ -54,6 +54,23 @@ export class BandIngest {
     }
 
     return `band has no channel "${channel}"`;
+  }
+
+  /**
+   * A band's alarm with a missing or unreadable time (no time zone, epoch
+   * seconds, 30 February) is still an alarm: it is taken at the time it
+   * arrived, and counted, rather than refused after the band was told "got it".
+   */
+  #withUsableTime(band: DeviceIdentity, parsed: unknown): unknown {
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+    const event = parsed as Record<string, unknown>;
+    if (typeof event.time === 'string' && isIsoDateTime(event.time)) return parsed;
+    this.counters.reject('event time replaced by arrival time');
+    this.log.warn(
+      { band: band.id, kind: String(event.kind).slice(0, 32) },
+      'band event without a usable time; taken at its arrival time',
+    );
+    return { ...event, time: new Date().toISOString() };
   }
 }
 

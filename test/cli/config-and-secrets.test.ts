@@ -79,6 +79,28 @@ describe('haven reads its config before starting anything', () => {
     expect(second.stderr).not.toContain('shared-token-0123456789');
   });
 
+  it('never prints a secret from the environment, even under a misspelt key', () => {
+    const file = `${folder.path}/typo.yaml`;
+    writeFileSync(
+      file,
+      [
+        'edgeId: home-1',
+        'site: xincun',
+        'hub: { url: "http://127.0.0.1:1", tokn: "${HAVEN_TEST_SECRET}" }',
+        'note: [unclosed "${HAVEN_TEST_SECRET}"',
+      ].join('\n'),
+    );
+    const secret = 'Secret-Value-From-Env-0123456789';
+    const broken = haven(['edge', '--config', file], { HAVEN_TEST_SECRET: secret });
+    expect(broken.status).toBe(78);
+    expect(broken.stderr, 'a YAML error does not quote the file').not.toContain(secret);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^note:.*$/m, ''));
+    const typo = haven(['edge', '--config', file], { HAVEN_TEST_SECRET: secret });
+    expect(typo.status).toBe(78);
+    expect(typo.stderr).toContain('/hub/tokn: Unexpected property');
+    expect(typo.stderr).not.toContain(secret);
+  });
+
   it('reports a file that is not YAML', () => {
     const file = `${folder.path}/broken.yaml`;
     writeFileSync(file, 'edgeId: [unclosed');

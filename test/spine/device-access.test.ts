@@ -85,7 +85,7 @@ describe('the edge broker lets each band touch only its own topics', () => {
     const good = await connectBand(edge.mqttPort, 'band-001');
     const bad = [
       'this is not json',
-      '{"time": "yesterday", "kind": "sos"}',
+      '{"time": "yesterday", "kind": "explode"}',
       JSON.stringify({ time: new Date().toISOString(), kind: 'explode' }),
       JSON.stringify({ time: new Date().toISOString(), heartRateBpm: -5 }),
       JSON.stringify({ time: new Date().toISOString(), extra: true }),

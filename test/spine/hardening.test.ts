@@ -37,20 +37,34 @@ describe('the spine holds against what a careless or hostile world sends it', ()
     return { folder, hub, url, edge, token, watcher };
   }
 
-  it('a message dated 30 February is refused at the edge and blocks no SOS', async () => {
-    const { edge, watcher } = await spine();
+  it('an SOS with an unusable time is taken at its arrival time; telemetry is refused', async () => {
+    const { edge, hub, watcher } = await spine();
     const band = await connectBand(edge.mqttPort, 'band-001');
     cleanups.push(() => band.endAsync());
-    const impossible = JSON.stringify({ time: '2026-02-30T10:00:00Z', kind: 'sos' });
-    await band.publishAsync(bandTopic('band-001', 'event'), impossible, { qos: 1 });
     const midnight = JSON.stringify({ time: '2026-12-04T24:00:00Z', heartRateBpm: 70 });
     await band.publishAsync(bandTopic('band-001', 'telemetry'), midnight, { qos: 1 });
-    expect(edge.counters.snapshot().rejected['event invalid']).toBe(1);
     expect(edge.counters.snapshot().rejected['telemetry invalid']).toBe(1);
 
-    await band.publishAsync(bandTopic('band-001', 'event'), sos(), { qos: 1 });
-    await watcher.waitFor((a) => a.type === 'sos');
-    await waitUntil(() => edge.outbox!.size() === 0, 'the outbox drained');
+    for (const time of ['2026-02-30T10:00:00Z', '2026-12-04T10:00:00', 1764842400, undefined]) {
+      const before = Date.now();
+      await band.publishAsync(
+        bandTopic('band-001', 'event'),
+        JSON.stringify({ time, kind: 'sos' }),
+        {
+          qos: 1,
+        },
+      );
+      const alert = await watcher.waitFor(
+        (a) => a.type === 'sos' && a.updatedAt >= new Date(before - 5).toISOString(),
+      );
+      expect(Date.parse(alert.raisedAt), 'raised at its arrival').toBeGreaterThanOrEqual(
+        before - 1000,
+      );
+    }
+    expect(edge.counters.snapshot().rejected['event time replaced by arrival time']).toBe(4);
+    const stored = await hub.store.listAlerts({ type: 'sos' });
+    expect(stored, 'one SOS alert').toHaveLength(1);
+    expect(stored[0]!.occurrences, 'every press counted').toBe(4);
   });
 
   it('closes a connection that sends a packet over the size limit', async () => {
