@@ -15,7 +15,15 @@ import { EdgeConfig } from '../../edge/config.ts';
 import { HubConfig } from '../../hub/config.ts';
 import { Hub } from '../../hub/server.ts';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { DemoGates, barrierId, faceGateId, gateEdgeSections, type AccessSummary } from './gates.ts';
+import { RtspCameraServer } from '../../devices/rtsp/camera-server.ts';
+import {
+  DemoGates,
+  barrierId,
+  cameraGateId,
+  faceGateId,
+  gateEdgeSections,
+  type AccessSummary,
+} from './gates.ts';
 import { HubClient } from './hub-client.ts';
 import {
   demoCare,
@@ -27,6 +35,7 @@ import {
 } from './night.ts';
 import { DemoPatrol, demoGuard, type RoundSummary } from './patrol.ts';
 import { seedCommunity } from './seed.ts';
+import { sharedDataFile } from './shared-data.ts';
 import { DemoWatches, demoWatches } from './watches.ts';
 
 export interface DemoOptions {
@@ -40,6 +49,11 @@ export interface DemoOptions {
    * only without a duration or with one of 120 s or more.
    */
   patrol?: boolean;
+  /**
+   * An RTSP camera (ffmpeg and GStreamer) replaying people walking past a third
+   * face gate. Default: with the patrol.
+   */
+  camera?: boolean;
   log?: Logger;
 }
 
@@ -92,7 +106,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   for (const id of [...demoWearers.map((w) => w.bandId), ...demoWatches.map((w) => w.bandId)]) {
     secrets.set(id, secret());
   }
-  for (const id of [faceGateId, barrierId]) secrets.set(id, secret());
+  const withCamera = options.camera ?? withPatrol;
+  for (const id of [faceGateId, barrierId, cameraGateId]) secrets.set(id, secret());
   const registered = (id: string, kind: 'band' | 'gate') => ({
     id,
     kind,
@@ -160,6 +175,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await homeEdge.start();
     stops.push(() => homeEdge.stop());
 
+    let cameraUrl: string | undefined;
+    if (withCamera) {
+      const camera = new RtspCameraServer({
+        clip: sharedDataFile('video', 'face-demographics-walking.gif'),
+      });
+      stops.push(() => camera.stop());
+      cameraUrl = await camera.start();
+    }
     const gateEdge = new EdgeAgent(
       parseConfig(
         EdgeConfig,
@@ -169,8 +192,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           dataDir: join(options.dataDir, 'edge-gate-1'),
           mqtt: { host: '127.0.0.1', port: 0 },
           hub: { url: hubUrl, token: tokens.gate, maxBackoffMs: 1000 },
-          devices: [registered(faceGateId, 'gate'), registered(barrierId, 'gate')],
-          ...gateEdgeSections(),
+          devices: [
+            registered(faceGateId, 'gate'),
+            registered(barrierId, 'gate'),
+            ...(withCamera ? [registered(cameraGateId, 'gate')] : []),
+          ],
+          ...gateEdgeSections(cameraUrl),
         },
         'demo gate edge',
       ),
@@ -179,7 +206,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await gateEdge.start();
     stops.push(() => gateEdge.stop());
 
-    const gates = new DemoGates(gateEdge, site, secrets, log.child({ part: 'gates' }));
+    const gates = new DemoGates(gateEdge, site, secrets, log.child({ part: 'gates' }), withCamera);
     stops.push(() => gates.stop());
     await gates.start(operator);
 
@@ -338,6 +365,9 @@ function checkAccess(access: AccessSummary, finished: boolean, errors: string[])
   const opened = [...access.faceGateOpenedFor].sort();
   if (finished && JSON.stringify(opened) !== JSON.stringify([...access.residentsShown].sort())) {
     errors.push(`the face gate opened for ${JSON.stringify(opened)}, not each resident once`);
+  }
+  if (access.cameraGateOpenedFor?.length) {
+    errors.push(`the camera gate opened for ${JSON.stringify(access.cameraGateOpenedFor)}`);
   }
   if (access.strangersLetIn > 0) errors.push(`${access.strangersLetIn} strangers were let in`);
   if (access.barrierOpenedFor.length > 1 || (finished && access.barrierOpenedFor.length === 0)) {
