@@ -13,12 +13,16 @@ import WebSocket from 'ws';
 import { RtspCameraServer } from '../../devices/rtsp/camera-server.ts';
 import { freePort, runHaven, type RunningHaven } from '../../test/support/processes.ts';
 import { login, operator, site, temporaryFolder } from '../../test/support/spine.ts';
+import { sharedPath } from '../../test/support/shared-data.ts';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     viewers: { type: 'string', default: '8' },
-    clip: { type: 'string', default: '/work/shared/data/video/one-by-one-person-detection.mp4' },
+    clip: {
+      type: 'string',
+      default: sharedPath('data', 'video', 'one-by-one-person-detection.mp4'),
+    },
   },
 });
 const windowSeconds = Number(values.seconds);

@@ -29,6 +29,7 @@ import {
   screenshotFolder,
   startDashboardHub,
 } from '../support/dashboard.ts';
+import { sharedPath } from '../support/shared-data.ts';
 
 /** A floor plan as an administrator would upload it: a drawn site plan. */
 async function floorPlanPng(): Promise<Buffer> {
@@ -44,7 +45,7 @@ async function floorPlanPng(): Promise<Buffer> {
 
 const gateSecret = 'secret-of-gate-east';
 const gateSecretHash = hashPassword(gateSecret, deviceCost);
-const facePhoto = '/work/shared/data/faces/deepface/img4.jpg';
+const facePhoto = sharedPath('data', 'faces', 'deepface', 'img4.jpg');
 
 describe('the community views of the dashboard: map, roster, gate log, devices', () => {
   const folder = temporaryFolder('community');

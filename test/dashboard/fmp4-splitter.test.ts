@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { Fmp4Splitter, type InitSegment } from '../../hub/video/fmp4.ts';
+import { sharedPath } from '../support/shared-data.ts';
 
-const clip = '/work/shared/data/video/one-by-one-person-detection.mp4';
+const clip = sharedPath('data', 'video', 'one-by-one-person-detection.mp4');
 
 /** Three seconds of the real clip as ffmpeg's relay writes it: copied H.264, fragmented. */
 function fragmentedMp4(): Buffer {

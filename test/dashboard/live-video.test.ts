@@ -13,8 +13,9 @@ import {
   screenshotFolder,
   startDashboardHub,
 } from '../support/dashboard.ts';
+import { sharedPath } from '../support/shared-data.ts';
 
-const clip = '/work/shared/data/video/one-by-one-person-detection.mp4';
+const clip = sharedPath('data', 'video', 'one-by-one-person-detection.mp4');
 const cameraId = 'east-gate';
 
 function processAlive(pid: number): boolean {
