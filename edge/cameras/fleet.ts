@@ -151,7 +151,8 @@ export class CameraFleet {
         width: camera.width,
         height: camera.height,
         framesPerSecond: camera.framesPerSecond,
-        socketTimeoutMs: camera.stallTimeoutMs,
+        // A backstop: the watchdog's own stall timer is meant to notice first.
+        socketTimeoutMs: camera.stallTimeoutMs * 2,
         ffmpegPath,
       },
       handlers,
