@@ -15,6 +15,7 @@ import { EdgeConfig } from '../../edge/config.ts';
 import { HubConfig } from '../../hub/config.ts';
 import { Hub } from '../../hub/server.ts';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { InfluxServer, influxdInstalled } from '../../devices/influx/influx-server.ts';
 import { RtspCameraServer } from '../../devices/rtsp/camera-server.ts';
 import {
   DemoGates,
@@ -69,6 +70,10 @@ export interface DemoSummary {
   access: AccessSummary | null;
   watchFramesAnswered: number;
   bands: { telemetry: number; events: number; failed: number };
+  /** Where the hub kept telemetry history. */
+  telemetryStore: string;
+  /** Band samples InfluxDB holds at the end (null without InfluxDB). */
+  telemetryPointsInInflux: number | null;
   /** The guard's round, or why it was left out. */
   rounds: RoundSummary[] | { skipped: string };
   errors: string[];
@@ -126,12 +131,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   };
 
   try {
+    // Telemetry history: Debian's InfluxDB when it is installed, else the hub's
+    // own SQLite store (the hub works the same either way; it says which).
+    let influx: InfluxServer | undefined;
+    if (influxdInstalled()) {
+      influx = new InfluxServer(join(options.dataDir, 'influxd'));
+      await influx.start();
+      stops.push(() => influx?.stop());
+    }
+    const telemetryStore = influx
+      ? `InfluxDB 1.x at ${influx.url}`
+      : "the hub's SQLite store (influxd is not installed)";
     const hub = new Hub(
       parseConfig(
         HubConfig,
         {
           listen: { host: '127.0.0.1', port: options.port },
           dataDir: join(options.dataDir, 'hub'),
+          ...(influx && { influx: { host: '127.0.0.1', port: influx.port } }),
           edges: [
             { id: 'home-1', site, token: tokens.home },
             { id: 'gate-1', site, token: tokens.gate },
@@ -253,6 +270,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         `Haven demo is running. Police-room dashboard: ${hubUrl}/`,
         `Log in as: ${duty.username} / ${duty.password}`,
         `Time runs ${speed}× faster for the wristbands.`,
+        `Telemetry history: ${telemetryStore}.`,
         options.durationSeconds
           ? `Ends by itself after ${options.durationSeconds} s.`
           : 'Ctrl-C stops it.',
@@ -312,6 +330,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     checkAccess(access, finished, errors);
     const { telemetry, events, failed } = simulator.stats;
     if (failed > 0) errors.push(`${failed} band messages were not acknowledged`);
+    // Give the hub's exporter one more interval, then count what reached InfluxDB.
+    let telemetryPointsInInflux: number | null = null;
+    if (influx) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const answer = await influx.query('SELECT count(*) FROM band_telemetry', 'haven');
+      const counts = answer.results[0]?.series?.[0]?.values[0]?.slice(1) ?? [];
+      telemetryPointsInInflux = Math.max(0, ...counts.map(Number).filter(Number.isFinite));
+      if (telemetryPointsInInflux === 0) errors.push('no telemetry reached InfluxDB');
+    }
     const summary: DemoSummary = {
       dashboardUrl: `${hubUrl}/`,
       durationSeconds: options.durationSeconds ?? null,
@@ -322,6 +349,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       access,
       watchFramesAnswered: watches.framesAnswered,
       bands: { telemetry, events, failed },
+      telemetryStore,
+      telemetryPointsInInflux,
       rounds,
       errors,
     };

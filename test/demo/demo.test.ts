@@ -50,6 +50,10 @@ describe('the demo night, compressed into seconds', () => {
     });
     expect(summary.watchFramesAnswered, 'the gateway answered the real watch frames').toBe(2);
     expect(summary.bands.failed, 'every band message was acknowledged').toBe(0);
+    expect(summary.telemetryStore, 'scripts/install puts influxd on the machine').toMatch(
+      /^InfluxDB/,
+    );
+    expect(summary.telemetryPointsInInflux, 'band telemetry reached InfluxDB').toBeGreaterThan(0);
 
     const access = summary.access!;
     expect([...access.faceGateOpenedFor].sort(), 'the face gate opened once per resident').toEqual([
