@@ -13,6 +13,7 @@ import type { EdgeFacesConfig } from './config.ts';
 import { FaceGallery } from './gallery.ts';
 import { FaceGates } from './gates.ts';
 import { GallerySync } from './sync.ts';
+import { gatesByCamera } from '../devices/camera-gates.ts';
 
 export interface FaceRecognitionContext {
   site: string;
@@ -34,31 +35,12 @@ export class FaceRecognition {
   readonly gates: FaceGates;
   readonly sync: GallerySync;
   /** camera id → the gates that read its frames */
-  readonly #gatesByCamera = new Map<string, string[]>();
+  readonly #gatesByCamera: Map<string, string[]>;
   readonly #gateIds: Set<string>;
 
   constructor(private readonly context: FaceRecognitionContext) {
     const { settings, registry, log } = context;
-    for (const gate of settings.gates) {
-      const device = registry.identity(gate.gateId);
-      if (!device || device.kind !== 'gate') {
-        throw new Error(
-          `faces.gates names ${gate.gateId}, which is not a registered device of kind gate`,
-        );
-      }
-      if (gate.cameraId && !context.cameraIds.includes(gate.cameraId)) {
-        throw new Error(
-          `faces.gates: gate ${gate.gateId} reads camera ${gate.cameraId}, ` +
-            'which is not in the cameras section',
-        );
-      }
-      if (gate.cameraId) {
-        this.#gatesByCamera.set(gate.cameraId, [
-          ...(this.#gatesByCamera.get(gate.cameraId) ?? []),
-          gate.gateId,
-        ]);
-      }
-    }
+    this.#gatesByCamera = gatesByCamera('faces.gates', settings.gates, registry, context.cameraIds);
     this.#gateIds = new Set(settings.gates.map((gate) => gate.gateId));
     this.gallery = new FaceGallery(context.database);
     const poolSettings = {

@@ -13,6 +13,7 @@ import type { EdgeVehiclesConfig } from './config.ts';
 import { VehicleGates } from './gates.ts';
 import { VehicleListSync } from './list-sync.ts';
 import { EdgeVehicleList } from './vehicle-list.ts';
+import { gatesByCamera } from '../devices/camera-gates.ts';
 
 export interface VehicleAccessContext {
   site: string;
@@ -34,31 +35,17 @@ export class VehicleAccess {
   readonly gates: VehicleGates;
   readonly sync: VehicleListSync;
   /** camera id → the barriers that read its frames */
-  readonly #gatesByCamera = new Map<string, string[]>();
+  readonly #gatesByCamera: Map<string, string[]>;
   readonly #gateIds: Set<string>;
 
   constructor(private readonly context: VehicleAccessContext) {
     const { settings, registry, log } = context;
-    for (const gate of settings.gates) {
-      const device = registry.identity(gate.gateId);
-      if (!device || device.kind !== 'gate') {
-        throw new Error(
-          `vehicles.gates names ${gate.gateId}, which is not a registered device of kind gate`,
-        );
-      }
-      if (gate.cameraId && !context.cameraIds.includes(gate.cameraId)) {
-        throw new Error(
-          `vehicles.gates: barrier ${gate.gateId} reads camera ${gate.cameraId}, ` +
-            'which is not in the cameras section',
-        );
-      }
-      if (gate.cameraId) {
-        this.#gatesByCamera.set(gate.cameraId, [
-          ...(this.#gatesByCamera.get(gate.cameraId) ?? []),
-          gate.gateId,
-        ]);
-      }
-    }
+    this.#gatesByCamera = gatesByCamera(
+      'vehicles.gates',
+      settings.gates,
+      registry,
+      context.cameraIds,
+    );
     this.#gateIds = new Set(settings.gates.map((gate) => gate.gateId));
     this.list = new EdgeVehicleList(context.database);
     const poolSettings = {
